@@ -1,0 +1,58 @@
+"""What every reader hands the parser: narrative paragraphs and tables as grids of cells.
+
+A reader (text, PDF, DOCX, HTML) turns bytes into a `Document`; the parser never sees the file
+format. Each cell knows where it was read (`where`: 「第12行」, 「第4页」, 「表格3第5行」), so every
+parsed value can be traced back to the document.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ReadError(Exception):
+    """A file that cannot be read at all; the message is Chinese and says what the user can do."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    where: str = ""
+    # A merged cell is repeated over every grid position it spans; `covered` marks the copies
+    # (every position but the top-left one), so the parser can tell a span from two equal cells.
+    covered: bool = False
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    where: str = ""
+    # True when the reader rebuilt a real grid (merged cells expanded, every row as wide as the
+    # table): DOCX, HTML, ruled PDF. False for tables recovered from plain text, whose rows may
+    # have lost the empty positions of merged cells.
+    regular: bool = False
+
+
+@dataclass
+class Paragraph:
+    text: str
+    where: str = ""
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Document:
+    blocks: list[Block] = field(default_factory=list)
+    # Title known from outside the body (an HTML <title> or meta tag, PDF metadata), used for the
+    # agency and year when the body has no title line.
+    title_hint: str | None = None
+    format: str = "text"  # text | pdf | docx | html
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]

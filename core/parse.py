@@ -1,0 +1,627 @@
+"""Document → field values: sections, row labels, columns, metadata, both templates.
+
+The parser is anchored on the template's printed row labels, not on positions: a row is found by
+the words of its label (「新收」「予以公开」「不掌握」…), whatever the file format, and its values are
+the cells after the label. Text-shaped tables lose the empty positions of merged cells, so values
+are aligned by the row's own cells (trailing padding and span gaps trimmed), or by the table's
+common value column where every full row agrees on it. A cell that cannot be placed or read is
+null plus a warning: the parser reports what is printed, it never repairs.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from core import fields as F
+from core.grid import Cell, Document, Paragraph, Table
+from core.record import Provenance, Value, Warning
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_BLANK_MARKERS = {"/", "-", "－", "—", "——", "–", "―", "─", "无", "／", "\\", "-/-"}
+_NUMBER = re.compile(r"^(?P<sign>[+\-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>万元|元|件|条|个|项|次)?$")
+_NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.．]|[(（]\d+[)）]|\d+[、.．]|[一二三四五六七八九十]+、)")
+_GROUP = re.compile(r"[(（]([一二三四五六七])[)）]")
+_YEAR = r"((?:19|20)\d{2})"
+
+T3_HEADER_WORDS = ("申请人情况", "自然人", "商业企业", "科研机构", "法律服务机构", "勾稽", "法人或其他组织")
+T4_WORDS = ("行政复议", "行政诉讼", "结果维持", "未经复议", "复议后起诉", "尚未审结")
+T2_WORDS = ("第二十条", "信息内容", "规章", "规范性文件", "行政许可", "对外管理服务", "行政处罚", "行政强制",
+            "事业性收费", "集中采购")
+T2019_HEADER_WORDS = ("新制作", "新公开", "对外公开总数", "上一年项目", "增/减", "增减", "采购项目", "采购总金额")
+T2021_HEADER_WORDS = ("制发件数", "废止件数", "现行有效", "本年处理决定数量", "本年收费金额")
+
+
+def norm(text: str) -> str:
+    """Compare form of a label: full-width folded to half-width, every space removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _strip_numbering(text: str) -> str:
+    prev = None
+    while prev != text:
+        prev, text = text, _NUMBERING.sub("", text, count=1)
+    return text
+
+
+@dataclass(frozen=True)
+class Read:
+    """One cell read as a value: number, blank (printed empty or /, —, 无), empty, junk or unreadable."""
+
+    kind: str  # number | blank | empty | label | junk | unreadable
+    value: int | float | None
+    unit: str | None
+    cell: Cell
+
+
+def read_cell(cell: Cell) -> Read:
+    raw = cell.text
+    t = norm(raw)
+    if t == "":
+        return Read("empty", None, None, cell)
+    if t in _BLANK_MARKERS or raw.strip() in _BLANK_MARKERS:
+        return Read("blank", None, None, cell)
+    m = _NUMBER.match(t.replace("＋", "+"))
+    if m:
+        digits = m["int"].replace(",", "")
+        if m["frac"]:
+            value: int | float = float(f"{m['sign']}{digits}{m['frac']}")
+        else:
+            value = int(f"{m['sign']}{digits}")
+        unit = m["unit"] if m["unit"] in ("万元", "元") else None
+        return Read("number", value, unit, cell)
+    if _CJK.search(t):
+        return Read("label", None, None, cell)
+    if re.search(r"\d", t):
+        return Read("unreadable", None, None, cell)
+    return Read("junk", None, None, cell)
+
+
+@dataclass
+class _Row:
+    cells: list[Cell]
+    table: Table
+    index: int  # position of the row in its table
+
+    @property
+    def label_end(self) -> int:
+        """Index after the last label cell (0 when the row has no label)."""
+        last = -1
+        for i, c in enumerate(self.cells):
+            if read_cell(c).kind == "label":
+                last = i
+        return last + 1
+
+    @property
+    def labels(self) -> list[str]:
+        return [c.text for c in self.cells[: self.label_end] if read_cell(c).kind == "label" and not c.covered]
+
+    @property
+    def label_text(self) -> str:
+        return norm("".join(self.labels))
+
+    def values(self) -> list[Cell]:
+        return [c for c in self.cells[self.label_end:] if not c.covered]
+
+
+@dataclass
+class Parsed:
+    """What the parser read: the flat record, where each value came from, and what it noticed."""
+
+    fields: dict[str, Value] = field(default_factory=dict)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    warnings: list[Warning] = field(default_factory=list)
+    # keys whose cell could not be read (null plus a warning): a rule over them cannot be evaluated
+    unreadable: set[str] = field(default_factory=set)
+    template: str = "2021"
+    narrative: list[Paragraph] = field(default_factory=list)
+
+
+def fit(cells: list[Cell], n: int) -> list[Read] | None:
+    """The n value cells of a row: trailing padding and leading span gaps or OCR junk trimmed.
+
+    None when the row does not have exactly n values left (it is short, or has surplus numbers).
+    """
+    reads = [read_cell(c) for c in cells]
+    while len(reads) > n and reads[-1].kind in ("empty", "junk"):
+        reads.pop()
+    while len(reads) > n and reads[0].kind in ("empty", "junk"):
+        reads.pop(0)
+    while len(reads) > n and reads[-1].kind == "blank" and sum(r.kind == "number" for r in reads) <= n:
+        reads.pop()
+    if len(reads) != n:
+        return None
+    return reads
+
+
+class _Parser:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.out = Parsed()
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def warn(self, rule: str, severity: str, keys, message: str, where: str = "") -> None:
+        self.out.warnings.append(Warning(rule, severity, tuple(keys), message, where))
+
+    def put(self, key: str, read: Read, row_label: str, col_label: str, value: Value = None) -> None:
+        """Store one cell's value with where it came from; unreadable cells become null + warning."""
+        if key in self.out.fields and self.out.fields[key] is not None:
+            return  # a repeated header or continued table: the first reading stands
+        if read.kind == "number":
+            self.out.fields[key] = read.value if value is None else value
+        else:
+            self.out.fields[key] = None
+        if read.kind == "unreadable":
+            self.out.unreadable.add(key)
+            self.warn("unreadable_cell", "warning", [key],
+                      f"{F.label(key)}：单元格「{read.cell.text}」无法识别为数字，按空值处理。", read.cell.where)
+        self.out.provenance[key] = Provenance(read.cell.where, row_label, col_label, read.cell.text)
+
+    def missing(self, key: str, row: _Row, col_label: str, rule: str = "short_row") -> None:
+        if key in self.out.fields and self.out.fields[key] is not None:
+            return
+        self.out.fields[key] = None
+        self.out.unreadable.add(key)
+        where = row.cells[0].where if row.cells else ""
+        self.out.provenance[key] = Provenance(where, "".join(row.labels), col_label, "")
+
+    # -- sections ---------------------------------------------------------------------------------
+    def classify(self) -> dict[str, list[_Row]]:
+        """Sort every table row into Table 2, 3 or 4 by its own words, else by the section it is in."""
+        kinds: dict[str, list[_Row]] = {"T2": [], "T3": [], "T4": []}
+        context: str | None = None
+        for block in self.doc.blocks:
+            if isinstance(block, Paragraph):
+                heading = _heading_kind(block.text)
+                if heading is not None:
+                    context = heading or None
+                self.out.narrative.append(block)
+                continue
+            for i, cells in enumerate(block.rows):
+                row = _Row(cells, block, i)
+                kind = _row_kind(row) or context
+                if kind:
+                    kinds[kind].append(row)
+                    context = kind
+        return kinds
+
+    def template(self, t2: list[_Row], t3: list[_Row]) -> str:
+        header = norm("".join("".join(c.text for c in r.cells) for r in t2))
+        if any(w in header for w in T2019_HEADER_WORDS):
+            return "2019"
+        if any(w in header for w in T2021_HEADER_WORDS):
+            return "2021"
+        labels = [r.label_text for r in t3]
+        if any(("不补正" in t or "缴纳费用" in t) for t in labels):
+            return "2021"
+        if any(_strip_numbering(t).startswith("其他处理") and r.values() for t, r in zip(labels, t3)):
+            return "2019"
+        return "2021"
+
+    # -- Table 2 ----------------------------------------------------------------------------------
+    def table2(self, rows: list[_Row], template: str) -> None:
+        if not rows:
+            self.warn("missing_table", "warning", [], "未找到表二「主动公开政府信息情况」，主动公开数据缺失。")
+            return
+        defs = F.proactive_rows(template)
+        header = ""
+        found: set[str] = set()
+        for row in rows:
+            text = norm("".join(c.text for c in row.cells))
+            if "信息内容" in text or "第二十条" in text:
+                header = text if "信息内容" in text else header
+                continue
+            label = row.label_text
+            match = next((d for d in defs if any(k in label for k in d[2])), None)
+            if match is None:
+                continue
+            key, row_label, _, cols = match
+            if key in found:
+                continue
+            values = row.values()
+            if not any(read_cell(c).kind in ("number", "unreadable", "blank") for c in values):
+                continue
+            found.add(key)
+            reads = fit(values, len(cols))
+            if reads is None:
+                for col, col_label, _ in cols:
+                    self.missing(f"proactive.{key}.{col}", row, col_label)
+                self.warn("short_row", "warning", [f"proactive.{key}.{c}" for c, _, _ in cols],
+                          f"表二「{row_label}」一行应有 {len(cols)} 个数字，实际读到 {len(values)} 个单元格，无法对齐，相关数值按空值处理。",
+                          row.cells[0].where)
+                continue
+            for (col, col_label, unit), read in zip(cols, reads):
+                k = f"proactive.{key}.{col}"
+                value = read.value
+                if unit == "万元" and read.kind == "number":
+                    value = self.money_wan(k, read, header)
+                self.put(k, read, "".join(row.labels), col_label, value)
+        expected = {d[0] for d in defs}
+        lost = sorted(expected - found, key=[d[0] for d in defs].index)
+        if lost and found:
+            names = "、".join(next(d[1] for d in defs if d[0] == k) for k in lost)
+            self.warn("missing_row", "warning", [f"proactive.{k}" for k in lost], f"表二缺少以下行：{names}。")
+
+    def money_wan(self, key: str, read: Read, header: str) -> float | int | None:
+        """A money cell in 万元: the unit printed in the cell wins, then the column header's."""
+        value = read.value
+        assert value is not None
+        unit = read.unit
+        if unit is None:
+            if "万元" in header:
+                unit = "万元"
+            elif re.search(r"[(（]?(单位)?[:：]?元[)）]?", header) and key.endswith("fees.amount_wan"):
+                unit = "元"
+        if unit == "元":
+            return round(value / 10000, 6)
+        if unit is None and key == "proactive.procurement.amount_wan":
+            self.warn("unit_unstated", "info", [key],
+                      f"{F.label(key)}「{read.cell.text}」未注明单位，按万元计。", read.cell.where)
+        return value
+
+    # -- Table 3 ----------------------------------------------------------------------------------
+    def table3(self, rows: list[_Row], template: str) -> None:
+        if not rows:
+            self.warn("missing_table", "warning", [], "未找到表三「收到和处理政府信息公开申请情况」，依申请公开数据缺失。")
+            return
+        cols = F.APPLICANT_COLUMNS
+        n = len(cols)
+        starts = _aligned_starts(rows, n)
+        group = ""
+        seen: dict[str, list[Read]] = {}
+        per_table: dict[int, list[tuple[str, list[Read], _Row]]] = {}
+        for row in rows:
+            text = norm("".join(c.text for c in row.cells))
+            if any(w in text for w in T3_HEADER_WORDS):
+                continue
+            for label in row.labels:
+                g = _GROUP.search(norm(label))
+                if g:
+                    group = g.group(1)
+            key = _t3_row(row, group, template)
+            if key is None:
+                continue
+            values = row.values()
+            if not values:
+                continue  # a group label on a line of its own
+            start = starts.get(id(row.table))
+            reads = None
+            if start is not None and row.label_end <= start:
+                window = row.cells[start:start + n]
+                outside = row.cells[row.label_end:start] + row.cells[start + n:]
+                if len(window) == n and not any(read_cell(c).kind == "number" for c in outside):
+                    reads = [read_cell(c) for c in window]
+            if reads is None:
+                reads = fit(values, n)
+            if key in seen:
+                if reads is not None and [r.value for r in reads] != [r.value for r in seen[key]]:
+                    self.warn("duplicate_row", "warning", [f"applications.{key}.{c}" for c, _ in cols],
+                              f"表三「{F.ROWS_BY_KEY[key].label}」出现了两次且数字不同，采用第一次出现的数值。",
+                              row.cells[0].where)
+                continue
+            if reads is None:
+                seen[key] = []
+                for col, col_label in cols:
+                    self.missing(f"applications.{key}.{col}", row, col_label)
+                numbers = sum(read_cell(c).kind == "number" for c in values)
+                self.warn("short_row", "warning", [f"applications.{key}.{c}" for c, _ in cols],
+                          f"表三「{F.ROWS_BY_KEY[key].label}」一行应有 {n} 个数字，实际读到 {numbers} 个，无法确定各数字所属的列，该行按空值处理。",
+                          row.cells[0].where)
+                continue
+            seen[key] = reads
+            per_table.setdefault(id(row.table), []).append((key, reads, row))
+        for entries in per_table.values():
+            self._store_t3(entries, cols, dense=_dense(entries) and not entries[0][2].table.regular)
+        rows_expected = [r.key for r in F.APPLICATION_ROWS if template in r.templates]
+        lost = [k for k in rows_expected if k not in seen]
+        if "other" in seen and template == "2021":
+            lost = [k for k in lost if k not in ("other_no_correction", "other_no_fee", "other_other")]
+        if lost and seen:
+            names = "、".join(F.ROWS_BY_KEY[k].label for k in lost)
+            self.warn("missing_row", "warning", [f"applications.{k}.total" for k in lost], f"表三缺少以下行：{names}。")
+
+    def _store_t3(self, entries, cols, dense: bool) -> None:
+        for key, reads, row in entries:
+            numbers = sum(r.kind == "number" for r in reads)
+            gap = dense and 0 < numbers < len(reads) and all(r.kind in ("number", "empty") for r in reads)
+            for (col, col_label), read in zip(cols, reads):
+                k = f"applications.{key}.{col}"
+                self.put(k, read, "".join(row.labels), col_label)
+                if gap and read.kind == "empty":
+                    self.out.unreadable.add(k)
+            if gap:
+                lost = [c for (c, _), r in zip(cols, reads) if r.kind == "empty"]
+                names = "、".join(F.COLUMN_LABELS[c] for c in lost)
+                self.warn("short_row", "warning", [f"applications.{key}.{c}" for c in lost],
+                          f"表三「{F.ROWS_BY_KEY[key].label}」一行只有 {numbers} 个数字（应有 {len(reads)} 个），"
+                          f"「{names}」列的单元格缺失或无法识别，按空值处理。", row.cells[0].where)
+
+    # -- Table 4 ----------------------------------------------------------------------------------
+    def table4(self, rows: list[_Row]) -> None:
+        keys = [f"{g}.{c}" for g, _ in F.REVIEW_GROUPS for c, _ in F.REVIEW_COLUMNS]
+        labels = [f"{gl}·{cl}" for _, gl in F.REVIEW_GROUPS for _, cl in F.REVIEW_COLUMNS]
+        if not rows:
+            self.warn("missing_table", "warning", [], "未找到表四「行政复议、行政诉讼情况」，复议诉讼数据缺失。")
+            return
+        values: list[Cell] = []
+        data_rows = []
+        for row in rows:
+            text = norm("".join(c.text for c in row.cells))
+            if any(w in text for w in T4_WORDS + ("维持", "纠正", "审结", "起诉")):
+                continue
+            cells = row.values()
+            if any(read_cell(c).kind in ("number", "unreadable") for c in cells):
+                values.extend(cells)
+                data_rows.append(row)
+        if not data_rows:
+            self.warn("missing_table", "warning", keys, "表四没有读到任何数字。")
+            return
+        reads = fit(values, len(keys))
+        if reads is None:
+            for k, lab in zip(keys, labels):
+                self.missing(k, data_rows[0], lab)
+            numbers = sum(read_cell(c).kind == "number" for c in values)
+            self.warn("short_row", "warning", keys,
+                      f"表四应有 15 个数字，实际读到 {numbers} 个，无法确定各数字所属的列，表四按空值处理。",
+                      data_rows[0].cells[0].where)
+            return
+        for k, lab, read in zip(keys, labels, reads):
+            self.put(k, read, "行政复议/行政诉讼", lab)
+
+    # -- metadata and narrative ---------------------------------------------------------------------
+    def meta(self, template: str) -> None:
+        paras = self.out.narrative
+        title = _title(paras[:6]) or (_title([Paragraph(self.doc.title_hint, "网页标题")]) if self.doc.title_hint else None)
+        sig_agency, sig_date, sig_where = _signature(paras)
+        agency = year = None
+        if title:
+            agency, year, where = title
+            if agency:
+                self._meta("meta.agency", agency, where, "标题")
+        if not agency and sig_agency:
+            agency = sig_agency
+            self._meta("meta.agency", sig_agency, sig_where, "落款")
+        if not agency:
+            self.warn("missing_meta", "warning", ["meta.agency"], "未能从标题或落款中识别发布机关名称。")
+        period = _statistics_year(paras)
+        if year:
+            self._meta("meta.year", year, title[2], "标题")
+            if period and period[0] != year:
+                self.warn("year_mismatch", "warning", ["meta.year"],
+                          f"标题写的是 {year} 年，但统计期限写的是 {period[0]} 年，相差 {abs(year - period[0])} 年。", period[1])
+        elif period:
+            year = period[0]
+            self._meta("meta.year", year, period[1], "统计期限")
+        else:
+            body = _body_year(paras, sig_date)
+            if body:
+                year = body[0]
+                self._meta("meta.year", year, body[1], "正文")
+            else:
+                self.warn("missing_meta", "warning", ["meta.year"], "未能识别报告的统计年度。")
+        self.out.fields["meta.template"] = template
+        if sig_date:
+            self._meta("meta.published", sig_date, sig_where, "落款日期")
+        if year and template == "2019" and year >= 2021:
+            self.warn("template_year", "warning", ["meta.template"],
+                      f"{year} 年度报告使用了 2019 年试行格式的表格（自 2021 年度起应使用国办公开办函〔2021〕30号格式）。")
+
+    def _meta(self, key: str, value: Value, where: str, row: str) -> None:
+        self.out.fields[key] = value
+        self.out.provenance[key] = Provenance(where, row, "", str(value))
+
+    def narrative_values(self) -> None:
+        for p in self.out.narrative:
+            m = _PUBLISHED.search(norm(p.text))
+            if m:
+                self._meta("proactive.published_total", int(m.group(1)), p.where, "正文")
+                self.out.provenance["proactive.published_total"] = Provenance(p.where, "正文", "", m.group(0))
+                break
+        section6 = _section(self.out.narrative, "六")
+        for p in section6 + [p for p in self.out.narrative if p not in section6]:
+            t = norm(p.text)
+            if "处理费" not in t:
+                continue
+            m = _FEE_AMOUNT.search(t)
+            if m:
+                amount = float(m.group(1))
+                amount = amount * 10000 if m.group(2) == "万元" else amount
+                value: Value = int(amount) if amount == int(amount) else amount
+            elif _FEE_NONE.search(t):
+                value, m = 0, _FEE_NONE.search(t)
+            else:
+                continue
+            self.out.fields["processing_fee.yuan"] = value
+            self.out.provenance["processing_fee.yuan"] = Provenance(p.where, "六、其他需要报告的事项", "", m.group(0))
+            break
+
+
+_PUBLISHED = re.compile(r"(?:主动公开|发布|公开发布|公开)[^。；;，,\d]{0,20}?信息(?:共计|共|合计|总计|累计)?(\d+)条(?!以上)")
+_FEE_AMOUNT = re.compile(r"处理费[^。；;\d]{0,12}?(\d+(?:\.\d+)?)(万元|元)")
+_FEE_NONE = re.compile(r"(?:没有|未|无|不存在|均未|并未|暂无|零)[^。；;]{0,20}?处理费|处理费[^。；;\d]{0,10}?(?:0元|为0|为零|无)")
+
+
+def _heading_kind(text: str) -> str | None:
+    """'T2'/'T3'/'T4' for a section heading, '' for another top-level heading, None for prose."""
+    t = norm(text)
+    if len(t) > 45 or not re.match(r"^(?:[一二三四五六七八九十]+|\d+)[、.．]", t):
+        return None
+    if "主动公开" in t:
+        return "T2"
+    if "行政复议" in t or "行政诉讼" in t:
+        return "T4"
+    if "申请" in t:
+        return "T3"
+    return ""
+
+
+def _row_kind(row: _Row) -> str | None:
+    text = norm("".join(c.text for c in row.cells))
+    if any(w in text for w in T4_WORDS):
+        return "T4"
+    if any(w in text for w in T3_HEADER_WORDS):
+        return "T3"
+    label = row.label_text
+    if not label:
+        return None
+    if any(k in label for r in F.APPLICATION_ROWS for k in r.keywords):
+        return "T3"
+    if any(w in label for w in T2_WORDS):
+        return "T2"
+    return None
+
+
+def _t3_row(row: _Row, group: str, template: str) -> str | None:
+    """The Table 3 row key of a row, from its last label (the group label only decides 「其他」)."""
+    labels = row.labels
+    if not labels:
+        return None
+    last = _strip_numbering(norm(labels[-1]))
+    for r in F.APPLICATION_ROWS:
+        if any(k in last for k in r.keywords):
+            if r.key == "other" and template == "2021" and "其他处理" not in last:
+                continue
+            return r.key
+    if last in ("其他", "其它") and group == "六":
+        return "other_other"
+    joined = _strip_numbering(row.label_text)
+    for r in F.APPLICATION_ROWS:
+        if r.key not in ("other", "total") and any(k in joined for k in r.keywords):
+            return r.key
+    return None
+
+
+def _aligned_starts(rows: list[_Row], n: int) -> dict[int, int]:
+    """Per irregular table, the common column where full rows' values start, if they all agree."""
+    starts: dict[int, set[int]] = {}
+    counts: dict[int, int] = {}
+    for row in rows:
+        if row.table.regular or not row.labels:
+            continue
+        kinds = [read_cell(c).kind for c in row.cells]
+        numbers = [i for i, k in enumerate(kinds) if k == "number"]
+        if len(numbers) == n and numbers[-1] - numbers[0] == n - 1 and numbers[0] >= row.label_end:
+            starts.setdefault(id(row.table), set()).add(numbers[0])
+            counts[id(row.table)] = counts.get(id(row.table), 0) + 1
+    return {t: s.pop() for t, s in starts.items() if len(s) == 1 and counts[t] >= 3}
+
+
+def _dense(entries) -> bool:
+    """A table that prints a number in (almost) every cell: an empty cell there is damage, not a blank."""
+    reads = [r for _, rs, _ in entries for r in rs]
+    return len(entries) >= 10 and sum(r.kind == "number" for r in reads) >= 0.9 * len(reads)
+
+
+_TITLE = re.compile(r"^(?P<pre>.*?)" + _YEAR + r"年度?(?P<mid>.*?)政府信息公开(?:工作)?(?:年度)?(?:工作)?报告")
+
+
+def _title(paras: list[Paragraph]):
+    for p in paras:
+        t = norm(p.text)
+        if len(t) > 80:
+            continue
+        m = _TITLE.search(t)
+        if not m:
+            continue
+        agency = _clean_agency(m["pre"]) or _clean_agency(m["mid"])
+        return agency, int(m.group(2)), p.where
+    return None
+
+
+def _clean_agency(text: str) -> str:
+    text = re.sub(r"^(?:关于|附件\d*[:：]?)", "", text)
+    text = re.sub(r"(?:关于|的|（|\()$", "", text)
+    return text.strip(" ：:，,、")
+
+
+_DATE = re.compile(r"^(?P<y>(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日$")
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+
+
+def _cn_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if len(text) == 4:
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS[text]
+
+
+def _signature(paras: list[Paragraph]) -> tuple[str | None, str | None, str]:
+    """(agency, ISO date, where) of the 落款 at the end of the report, when there is one."""
+    tail = paras[-8:]
+    for i in range(len(tail) - 1, -1, -1):
+        m = _DATE.match(norm(tail[i].text))
+        if not m:
+            continue
+        try:
+            y, mo, d = _cn_number(m["y"]), _cn_number(m["m"]), _cn_number(m["d"])
+        except KeyError:
+            return None, None, ""
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            return None, None, ""
+        date = f"{y:04d}-{mo:02d}-{d:02d}"
+        agency = None
+        if i > 0:
+            cand = tail[i - 1].text.strip()
+            if len(cand) <= 40 and not re.search(r"[。，,；;：:]", cand) and _CJK.search(cand):
+                agency = cand
+        return agency, date, tail[i].where
+    return None, None, ""
+
+
+def _statistics_year(paras: list[Paragraph]):
+    for p in paras[:30]:
+        m = re.search(r"统计(?:期限|时限|区间|时间)[^。]{0,12}?" + _YEAR + r"年", norm(p.text))
+        if m:
+            return int(m.group(1)), p.where
+    return None
+
+
+def _body_year(paras: list[Paragraph], published: str | None):
+    counts: dict[int, int] = {}
+    first: dict[int, str] = {}
+    for p in paras:
+        t = norm(p.text)
+        if _DATE.match(t):
+            continue
+        lead = re.match(_YEAR + r"年(?:度)?[，,以来]", t)
+        if lead:
+            return int(lead.group(1)), p.where
+        for y in re.findall(_YEAR + r"年", t):
+            counts[int(y)] = counts.get(int(y), 0) + 1
+            first.setdefault(int(y), p.where)
+    if not counts:
+        return None
+    year = max(counts, key=lambda y: (counts[y], -y))
+    return year, first[year]
+
+
+def _section(paras: list[Paragraph], number: str) -> list[Paragraph]:
+    """The paragraphs of a top-level section (一…六) of the narrative."""
+    out, inside = [], False
+    for p in paras:
+        t = norm(p.text)
+        head = re.match(r"^([一二三四五六七八九十]+)[、.．]", t)
+        if head and len(t) <= 45:
+            inside = head.group(1) == number
+            continue
+        if inside:
+            out.append(p)
+    return out
+
+
+def parse_document(doc: Document) -> Parsed:
+    """Every field the document shows, with provenance and the parser's own warnings."""
+    p = _Parser(doc)
+    kinds = p.classify()
+    template = p.template(kinds["T2"], kinds["T3"])
+    p.out.template = template
+    p.table2(kinds["T2"], template)
+    p.table3(kinds["T3"], template)
+    p.table4(kinds["T4"])
+    p.meta(template)
+    p.narrative_values()
+    return p.out

@@ -1,0 +1,65 @@
+"""Readers: bytes of one file → a `Document` (paragraphs and tables as grids).
+
+The file type is decided by content (magic bytes), the extension only breaks ties between text
+shapes. Nothing here knows the template; see `core.parse` for that.
+"""
+from __future__ import annotations
+
+from core.grid import Document, ReadError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # the upload limit too; a larger annual report does not exist
+
+_EXT_NAMES = {"pdf": "PDF", "docx": "Word (.docx)", "html": "网页", "text": "文本"}
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """'pdf' | 'docx' | 'doc' | 'zip' | 'html' | 'text' | 'binary' from the first bytes."""
+    head = data[:2048]
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "docx" if b"word/" in data[:65536] or name.lower().endswith(".docx") else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    probe = head.lower()
+    for bom in (b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            probe = head.decode("utf-16", "ignore").lower().encode()
+    if any(tag in probe for tag in (b"<html", b"<!doctype html", b"<table", b"<body", b"<meta", b"<div", b"<p>")):
+        return "html"
+    sample = data[:8192]
+    if sample and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        controls = sum(1 for b in sample if b < 9 or 13 < b < 27 or b == 127)
+        if controls / len(sample) > 0.02:
+            return "binary"
+    return "text"
+
+
+def read_document(data: bytes, name: str) -> Document:
+    """Read any supported file; raises ReadError (Chinese, naming the file) when it cannot."""
+    if not data or not data.strip():
+        raise ReadError(f"{name}：文件是空的，没有可读取的内容。")
+    if len(data) > MAX_FILE_BYTES:
+        raise ReadError(f"{name}：文件过大（{len(data) / 1048576:.0f} MB），超过 {MAX_FILE_BYTES // 1048576} MB 的上限。")
+    kind = sniff(data, name)
+    if kind == "pdf":
+        from core.readers.pdf import read_pdf
+        return read_pdf(data, name)
+    if kind == "docx":
+        from core.readers.docx import read_docx
+        return read_docx(data, name)
+    if kind == "html":
+        from core.readers.html import read_html
+        return read_html(data, name)
+    if kind == "text":
+        from core.readers.text import read_text
+        return read_text(data, name)
+    if kind == "doc":
+        raise ReadError(f"{name}：这是旧版 Word（.doc/.wps）文件，无法直接读取。请在 Word 或 WPS 中另存为 .docx 后上传，或上传 PDF/网页版本。")
+    if kind == "rtf":
+        raise ReadError(f"{name}：这是 RTF 文件，暂不支持。请另存为 .docx 或 PDF 后上传。")
+    if kind == "zip":
+        raise ReadError(f"{name}：这是压缩包或不是 Word 文档的 ZIP 文件。请解压后分别上传其中的年报文件。")
+    raise ReadError(f"{name}：无法识别的文件类型（不是 PDF、Word、网页或文本），请确认上传的是年报文件。")

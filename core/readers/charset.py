@@ -1,0 +1,67 @@
+"""Decode the bytes of a text or HTML file: detected, never assumed.
+
+Order: a byte-order mark, a charset the document declares (HTML meta), strict UTF-8, then
+charset-normalizer restricted to the encodings Chinese documents really use. GB2312 and GBK are
+decoded as GB18030, their superset, so a rare character never breaks a whole file.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+
+from core.grid import ReadError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "ms936", "x-gbk", "euc-cn", "hz-gb-2312", "gb_2312-80"}
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+
+def normalise_encoding(name: str) -> str:
+    name = name.strip().lower().replace("_", "-")
+    if name in _GB_FAMILY or name.replace("-", "") in {n.replace("-", "") for n in _GB_FAMILY}:
+        return "gb18030"
+    return name
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML document declares in its first few kilobytes, if any."""
+    m = _META_CHARSET.search(data[:4096])
+    return normalise_encoding(m.group(1).decode("ascii", "ignore")) if m else None
+
+
+def decode(data: bytes, name: str, declared: str | None = None) -> str:
+    """Bytes → text; raises ReadError with a Chinese message when no encoding fits."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                break
+    if declared:
+        try:
+            return data.decode(normalise_encoding(declared))
+        except (UnicodeDecodeError, LookupError):
+            pass  # a wrong declaration is common on old portals: fall through to detection
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data[:200_000], cp_isolation=["utf_8", "gb18030", "big5", "utf_16"]).best()
+    if best is not None and best.encoding:
+        try:
+            return data.decode(normalise_encoding(best.encoding))
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise ReadError(f"{name}：无法识别文件的文字编码（既不是 UTF-8，也不是 GBK/GB18030 或 UTF-16），请另存为 UTF-8 文本后重新上传。")

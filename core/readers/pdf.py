@@ -1,0 +1,316 @@
+"""PDF → Document with pdfplumber: ruled tables rebuilt as full grids, the rest as narrative lines.
+
+pdfplumber finds tables from ruling lines but leaves `None` in the positions a merged cell covers and
+reads text in layout order, which scatters a vertical group label (三、本年度办理结果) over the page.
+So the grid is rebuilt from the cell boxes (unique x and y edges → row/column spans), and every
+character is placed in the cell whose box holds it; only characters outside every table are narrative.
+"""
+from __future__ import annotations
+
+import bisect
+import io
+import re
+import time
+from dataclasses import dataclass, field
+
+import pdfplumber
+from pdfminer.pdftypes import resolve1
+from pdfminer.utils import decode_text
+from pdfplumber.utils.text import chars_to_textmap, dedupe_chars, extract_text
+
+from core.grid import Cell, Document, Paragraph, ReadError, Table
+from core.readers.cells import clean, join_pieces
+
+MAX_PAGES = 60
+TIME_BUDGET_S = 60.0  # a 20-page report takes ~3 s; beyond this the file is pathological
+GARBLED_SHARE = 0.02  # share of (cid:NNN)/U+FFFD/private-use characters that means a broken font
+MIN_TEXT_CHARS = 50  # fewer printable characters in the whole file: a scan with at most a stamp
+EDGE_TOLERANCE = 1.0  # cell boxes of one table share edges up to rounding
+CONTINUATION_TOLERANCE = 6.0  # column edges of a table continued on the next page
+MARGIN_SHARE = 0.1  # top/bottom share of the page where headers and footers live
+
+# A page header/footer: 「- 3 -」, 「— 3 —」, 「3」, 「第 3 页」, 「第3页 共6页」, 「3/6」 (spaces around the
+# dashes and words removed first, never between digits: a table row 「0 0 0」 is not a page number).
+_PAGE_NUMBER = re.compile(r"^(?:[-—–－]*\d{1,4}[-—–－]*|第\d{1,4}页(?:共\d{1,4}页)?|\d{1,4}/\d{1,4})$")
+_AROUND_MARKS = re.compile(r"\s*([-—–－/第页共])\s*")
+_NUMERIC = set("0123456789.,")
+_OFFICE_TITLE = re.compile(r"^(?:Microsoft Word|WPS)\s*-\s*|\.(?:docx?|wps|pdf)$", re.I)
+
+
+@dataclass
+class _Slot:
+    """One merged-or-single cell of the rebuilt grid, with the characters that fall in it."""
+
+    chars: list = field(default_factory=list)
+
+
+@dataclass
+class _PageTable:
+    rows: list[list[Cell]]
+    origins: list[list[tuple[int, int]]]  # top-left grid position of the cell each position belongs to
+    xs: list[float]  # column edges, used to recognise the continuation of a table on the next page
+    first_page: int
+    last_page: int
+
+
+def read_pdf(data: bytes, name: str) -> Document:
+    """Read a text PDF; raises ReadError for scans, broken fonts, encryption and damaged files."""
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except ReadError:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types for damaged or locked files
+        raise ReadError(_open_error(exc, name)) from exc
+    try:
+        return _read(pdf, name)
+    except ReadError:
+        raise
+    except Exception as exc:  # a damaged object deep in the file shows up only when a page is read
+        raise ReadError(_open_error(exc, name)) from exc
+    finally:
+        pdf.close()
+
+
+def _open_error(exc: Exception, name: str) -> str:
+    text = f"{type(exc).__name__} {exc}".lower()
+    if "password" in text or "encrypt" in text:
+        return f"{name}：PDF 设有打开密码（已加密），无法读取。请上传未加密的 PDF，或 Word、网页版本。"
+    return f"{name}：PDF 文件已损坏或不完整，无法读取。请重新下载或导出后再上传，或改传 Word、网页版本。"
+
+
+def _read(pdf: pdfplumber.PDF, name: str) -> Document:
+    pages = pdf.pages
+    if not pages:
+        raise ReadError(f"{name}：PDF 文件已损坏或不完整（没有可读的页面）。请重新下载或导出后再上传。")
+    if len(pages) > MAX_PAGES:
+        raise ReadError(f"{name}：PDF 共 {len(pages)} 页，超过 {MAX_PAGES} 页的上限。年度报告通常不超过 20 页，"
+                        "请确认上传的是单份年度报告而不是汇编。")
+    started = time.monotonic()
+    placed: list[tuple[int, float, Paragraph | _PageTable]] = []
+    total = garbled = 0
+    for number, page in enumerate(pages, start=1):
+        if time.monotonic() - started > TIME_BUDGET_S:
+            raise ReadError(f"{name}：PDF 结构异常，读取超时。请改传 Word 或网页版本。")
+        chars = dedupe_chars(page.chars)
+        total += sum(1 for c in chars if not c["text"].isspace())
+        garbled += sum(1 for c in chars if _garbled(c["text"]))
+        placed += [(number, top, block) for top, block in _read_page(page, chars, number)]
+        page.close()  # frees pdfminer's layout objects of the page
+    if total - garbled < MIN_TEXT_CHARS:
+        raise ReadError(f"{name}：这是扫描版 PDF（没有可提取的文字层），无法读取表格数字。"
+                        "请上传 Word 或网页版本，或提供可复制文字的 PDF。")
+    if garbled > GARBLED_SHARE * total:
+        raise ReadError(f"{name}：PDF 的字体没有文字编码（提取出的是乱码），无法读取表格数字。"
+                        "请上传 Word 或网页版本，或用其他软件重新导出可复制文字的 PDF。")
+    return Document(blocks=_join_continued(placed), title_hint=_title(pdf), format="pdf")
+
+
+def _garbled(text: str) -> bool:
+    return text.startswith("(cid:") or "\ufffd" in text or any("\ue000" <= ch <= "\uf8ff" for ch in text)
+
+
+def _read_page(page, chars: list[dict], number: int) -> list[tuple[float, Paragraph | _PageTable]]:
+    """Tables and narrative lines of one page, each with its top coordinate for ordering."""
+    where = f"第{number}页"
+    visible = page.filter(_is_visible)
+    found = []
+    for table in visible.find_tables():
+        grid = _Grid(table.cells)
+        if grid.ncols >= 2:  # a one-column "table" is a framed or shaded paragraph
+            found.append((table.bbox, grid))
+    narrative = []
+    for token in _tokens(chars):
+        x = (token[0]["x0"] + token[-1]["x1"]) / 2
+        y = (min(c["top"] for c in token) + max(c["bottom"] for c in token)) / 2
+        for (x0, top, x1, bottom), grid in found:
+            if x0 <= x <= x1 and top <= y <= bottom:
+                grid.slot_at(x, y).chars.extend(token)
+                break
+        else:
+            narrative.extend(token)
+    out: list[tuple[float, Paragraph | _PageTable]] = []
+    for (_, top, _, _), grid in found:
+        out.append((top, _PageTable(grid.rows(where), grid.origins(), grid.xs, number, number)))
+    if narrative:
+        for line in chars_to_textmap(narrative).extract_text_lines(return_chars=False):
+            text = clean(line["text"])
+            if text and not _is_page_number(line, text, page.height):
+                out.append((line["top"], Paragraph(text, where)))
+    out.sort(key=lambda item: item[0])
+    return out
+
+
+def _is_page_number(line: dict, text: str, height: float) -> bool:
+    """A page header or footer: a page number alone on a line in the top or bottom margin."""
+    in_margin = line["bottom"] > height * (1 - MARGIN_SHARE) or line["top"] < height * MARGIN_SHARE
+    return in_margin and bool(_PAGE_NUMBER.match(_AROUND_MARKS.sub(r"\1", text)))
+
+
+def _is_visible(obj: dict) -> bool:
+    """False for white or unpainted rectangles and lines (WPS draws white boxes behind paragraphs)."""
+    kind = obj["object_type"]
+    if kind == "rect":
+        return bool((obj.get("stroke") and not _white(obj.get("stroking_color")))
+                    or (obj.get("fill") and not _white(obj.get("non_stroking_color"))))
+    if kind in ("line", "curve"):
+        return not _white(obj.get("stroking_color"))
+    return True
+
+
+def _white(color) -> bool:
+    if not isinstance(color, (tuple, list)) or not color or not all(isinstance(v, (int, float)) for v in color):
+        return False
+    if len(color) == 4:  # CMYK
+        return all(v <= 0.05 for v in color)
+    return all(v >= 0.95 for v in color)
+
+
+def _tokens(chars: list[dict]) -> list[list[dict]]:
+    """Chars grouped so that the digits of one number are always placed in the same cell."""
+    tokens: list[list[dict]] = []
+    for c in chars:
+        prev = tokens[-1][-1] if tokens else None
+        if (prev is not None and c["text"] in _NUMERIC and prev["text"] in _NUMERIC
+                and abs(c["top"] - prev["top"]) < 1 and 0 <= c["x0"] - prev["x1"] < 0.25 * c["size"]):
+            tokens[-1].append(c)
+        else:
+            tokens.append([c])
+    return tokens
+
+
+class _Grid:
+    """The full grid of one pdfplumber table, rebuilt from its cell boxes (merged cells spanned)."""
+
+    def __init__(self, cells: list[tuple[float, float, float, float]]):
+        self.xs = _edges(v for c in cells for v in (c[0], c[2]))
+        self.ys = _edges(v for c in cells for v in (c[1], c[3]))
+        self.ncols, self.nrows = len(self.xs) - 1, len(self.ys) - 1
+        self.owner: list[list[tuple[int, int, _Slot] | None]] = [[None] * self.ncols for _ in range(self.nrows)]
+        for x0, top, x1, bottom in cells:
+            c0, c1 = _nearest(self.xs, x0), _nearest(self.xs, x1)
+            r0, r1 = _nearest(self.ys, top), _nearest(self.ys, bottom)
+            slot, origin = _Slot(), None
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    if self.owner[r][c] is None:  # overlapping boxes: the first one keeps a position
+                        origin = origin or (r, c)
+                        self.owner[r][c] = (*origin, slot)
+        for r in range(self.nrows):
+            for c in range(self.ncols):
+                if self.owner[r][c] is None:
+                    self.owner[r][c] = (r, c, _Slot())
+
+    def slot_at(self, x: float, y: float) -> _Slot:
+        c = min(max(bisect.bisect_right(self.xs, x) - 1, 0), self.ncols - 1)
+        r = min(max(bisect.bisect_right(self.ys, y) - 1, 0), self.nrows - 1)
+        return self.owner[r][c][2]
+
+    def rows(self, where: str) -> list[list[Cell]]:
+        texts: dict[int, str] = {}
+        out = []
+        for r in range(self.nrows):
+            row = []
+            for c in range(self.ncols):
+                r0, c0, slot = self.owner[r][c]
+                if id(slot) not in texts:
+                    texts[id(slot)] = join_pieces(extract_text(slot.chars).split("\n")) if slot.chars else ""
+                row.append(Cell(texts[id(slot)], where, covered=(r0, c0) != (r, c)))
+            out.append(row)
+        return out
+
+    def origins(self) -> list[list[tuple[int, int]]]:
+        return [[(r0, c0) for r0, c0, _ in row] for row in self.owner]
+
+
+def _edges(values) -> list[float]:
+    """Distinct edge coordinates, merging those closer than EDGE_TOLERANCE."""
+    edges: list[float] = []
+    for v in sorted(values):
+        if not edges or v - edges[-1] > EDGE_TOLERANCE:
+            edges.append(v)
+    return edges
+
+
+def _nearest(edges: list[float], v: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+
+
+def _join_continued(placed: list[tuple[int, float, Paragraph | _PageTable]]) -> list[Paragraph | Table]:
+    """Merge a table that goes on at the top of the next page into one, dropping a repeated header."""
+    merged: list[Paragraph | _PageTable] = []
+    for number, _, block in placed:
+        prev = merged[-1] if merged else None
+        if (isinstance(block, _PageTable) and isinstance(prev, _PageTable) and block.first_page == prev.last_page + 1
+                and _first_on_page(placed, block) and _aligned(prev.xs, block.xs)):
+            _append(prev, block)
+            prev.last_page = number
+        else:
+            merged.append(block)
+    out: list[Paragraph | Table] = []
+    for block in merged:
+        if isinstance(block, _PageTable):
+            pages = (f"第{block.first_page}页" if block.first_page == block.last_page
+                     else f"第{block.first_page}至{block.last_page}页")
+            out.append(Table(block.rows, pages, regular=True))
+        else:
+            out.append(block)
+    return out
+
+
+def _append(table: _PageTable, more: _PageTable) -> None:
+    """Add the rows of a continuation; a merged cell the page break cut continues the cell above it."""
+    header = 0
+    while (header < len(more.rows) - 1 and header < len(table.rows)
+           and _texts(more.rows[header]) == _texts(table.rows[header])):
+        header += 1
+    rows = [list(row) for row in more.rows[header:]]
+    origins = [[(r - header, c) for r, c in row] for row in more.origins[header:]]
+    offset = len(table.rows)
+    for c, cell in enumerate(rows[0]):
+        above, above_origin = table.rows[-1][c], table.origins[-1][c]
+        span = [(r, cc) for r, row in enumerate(origins) for cc, o in enumerate(row) if o == (0, c)]
+        # An empty cell spanning several rows at the top of the continuation is the lower part of a
+        # merged cell (Word prints a merged cell's text only on the page where it starts).
+        if not cell.text and origins[0][c] == (0, c) and len({r for r, _ in span}) > 1 and above.text:
+            for r, cc in span:
+                rows[r][cc] = Cell(above.text, rows[r][cc].where, covered=True)
+                origins[r][cc] = (above_origin[0] - offset, above_origin[1])
+    table.rows.extend(rows)
+    table.origins.extend([[(r + offset, c) for r, c in row] for row in origins])
+
+
+def _first_on_page(placed: list[tuple[int, float, Paragraph | _PageTable]], block: _PageTable) -> bool:
+    return next(b for n, _, b in placed if n == block.first_page) is block
+
+
+def _aligned(xs: list[float], other: list[float]) -> bool:
+    return len(xs) == len(other) and all(abs(a - b) <= CONTINUATION_TOLERANCE for a, b in zip(xs, other))
+
+
+def _texts(row: list[Cell]) -> list[str]:
+    return [c.text for c in row]
+
+
+def _title(pdf: pdfplumber.PDF) -> str | None:
+    """The metadata Title when it is a real Chinese title (not empty, not a file name like 附件1.docx)."""
+    try:
+        raw = resolve1(pdf.doc.info[0].get("Title")) if pdf.doc.info else None
+    except Exception:  # a broken info dictionary only costs the hint
+        return None
+    if isinstance(raw, bytes):
+        if raw.startswith(b"\xfe\xff"):
+            text = raw[2:].decode("utf-16-be", "replace")
+        elif raw.startswith(b"\xff\xfe"):  # WPS writes little-endian UTF-16, which the standard does not allow
+            text = raw[2:].decode("utf-16-le", "replace")
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = decode_text(raw)
+    elif isinstance(raw, str):
+        text = raw
+    else:
+        return None
+    text = clean(_OFFICE_TITLE.sub("", clean(text)))
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return text if han >= 4 and "\ufffd" not in text else None

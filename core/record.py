@@ -1,0 +1,77 @@
+"""The record of one parsed report: fields, warnings, provenance — what the store keeps and the
+command line prints (`{"source", "fields", "warnings", "provenance"}`)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+Value = int | float | str | None
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Warning:
+    """One finding: `rule` is R1–R9 or a short id (short_row, missing_table, …), `keys` the fields."""
+
+    rule: str
+    severity: str  # error | warning | info
+    keys: tuple[str, ...]
+    message: str  # Chinese, states the numbers and the difference
+    where: str = ""  # where in the document, when one place is meant
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["keys"] = list(self.keys)
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Warning":
+        return cls(d["rule"], d["severity"], tuple(d.get("keys") or ()), d["message"], d.get("where", ""))
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a value was read: document location, the row and column labels as printed, raw text."""
+
+    where: str
+    row: str
+    col: str
+    text: str
+
+    def to_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    source: str
+    fields: dict[str, Value] = field(default_factory=dict)
+    warnings: list[Warning] = field(default_factory=list)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    error: str | None = None  # set when the file could not be read at all
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.error is not None:
+            return {"source": self.source, "error": self.error}
+        return {
+            "source": self.source,
+            "fields": self.fields,
+            "warnings": [w.to_json() for w in self.warnings],
+            "provenance": {k: p.to_json() for k, p in self.provenance.items()},
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Report":
+        if "error" in d:
+            return cls(d["source"], error=d["error"])
+        return cls(
+            d["source"],
+            dict(d.get("fields") or {}),
+            [Warning.from_json(w) for w in d.get("warnings") or []],
+            {k: Provenance(**p) for k, p in (d.get("provenance") or {}).items()},
+        )
