@@ -494,7 +494,7 @@ def _t3_row(row: _Row, group: str, template: str) -> str | None:
 def _aligned_starts(rows: list[_Row], n: int) -> dict[int, int]:
     """Per irregular table, the common column where full rows' values start, if they all agree."""
     starts: dict[int, set[int]] = {}
-    counts: dict[int, int] = {}
+    depths: dict[int, set[int]] = {}
     for row in rows:
         if row.table.regular or not row.labels:
             continue
@@ -502,8 +502,9 @@ def _aligned_starts(rows: list[_Row], n: int) -> dict[int, int]:
         numbers = [i for i, k in enumerate(kinds) if k == "number"]
         if len(numbers) == n and numbers[-1] - numbers[0] == n - 1 and numbers[0] >= row.label_end:
             starts.setdefault(id(row.table), set()).add(numbers[0])
-            counts[id(row.table)] = counts.get(id(row.table), 0) + 1
-    return {t: s.pop() for t, s in starts.items() if len(s) == 1 and counts[t] >= 3}
+            depths.setdefault(id(row.table), set()).add(row.label_end)
+    # rows whose labels end in different columns agreeing on one value column: the text kept the grid
+    return {t: s.pop() for t, s in starts.items() if len(s) == 1 and len(depths[t]) >= 2}
 
 
 def _dense(entries) -> bool:

@@ -71,7 +71,7 @@ def _clean_markdown(line: str) -> str:
 def _is_table_line(line: str) -> bool:
     if "\t" in line:
         return not _BLANK.match(line) or line.startswith("\t")
-    return line.count("|") >= 1 and not _BLANK.match(line.replace("|", ""))
+    return "|" in line
 
 
 def _is_continuation(line: str) -> bool:
