@@ -267,7 +267,7 @@ class _Parser:
         cols = F.APPLICANT_COLUMNS
         n = len(cols)
         starts = _aligned_starts(rows, n)
-        group = ""
+        group, prev_key = "", ""
         seen: dict[str, list[Read]] = {}
         per_table: dict[int, list[tuple[str, list[Read], _Row]]] = {}
         for row in rows:
@@ -278,9 +278,10 @@ class _Parser:
                 g = _GROUP.search(norm(label))
                 if g:
                     group = g.group(1)
-            key = _t3_row(row, group, template)
+            key = _t3_row(row, group, template, prev_key)
             if key is None:
                 continue
+            prev_key = key
             values = row.values()
             if not values:
                 continue  # a group label on a line of its own
@@ -471,8 +472,9 @@ def _row_kind(row: _Row) -> str | None:
     return None
 
 
-def _t3_row(row: _Row, group: str, template: str) -> str | None:
-    """The Table 3 row key of a row, from its last label (the group label only decides 「其他」)."""
+def _t3_row(row: _Row, group: str, template: str, prev_key: str) -> str | None:
+    """The Table 3 row key of a row, from its last label; 「其他」 is 三(六)3 by its group or the row
+    before it (other_no_fee), as the group label may sit in a merged cell the text lost."""
     labels = row.labels
     if not labels:
         return None
@@ -482,7 +484,7 @@ def _t3_row(row: _Row, group: str, template: str) -> str | None:
             if r.key == "other" and template == "2021" and "其他处理" not in last:
                 continue
             return r.key
-    if last in ("其他", "其它") and group == "六":
+    if last in ("其他", "其它") and (group == "六" or prev_key in ("other_no_correction", "other_no_fee")):
         return "other_other"
     joined = _strip_numbering(row.label_text)
     for r in F.APPLICATION_ROWS:

@@ -24,7 +24,7 @@ _SEPARATOR = re.compile(r"^[ \r\ufeff]*$")
 _SECTION_HEAD = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # a label followed by two or more numbers separated by runs of spaces (pdftotext -layout)
-_SPACED_ROW = re.compile(r"^\s*(?P<label>\S.*?[\u4e00-\u9fff）)])\s{2,}(?P<cells>[-+]?\d[\d.,]*(?:\s+(?:[-+]?\d[\d.,]*|[/—－-]))+)\s*$")
+_SPACED_ROW = re.compile(r"^\s*(?P<label>\S*[\u4e00-\u9fff].*?[^\s\d.,+\-])\s{2,}(?P<cells>[-+]?\d[\d.,]*(?:\s+(?:[-+]?\d[\d.,]*|[/—－-]))+)\s*$")
 
 
 def read_text(data: bytes, name: str) -> Document:
