@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from core import fields as F
 from core.grid import Cell, Document, Paragraph, Table
@@ -55,12 +56,18 @@ class Read:
 
 
 def read_cell(cell: Cell) -> Read:
-    raw = cell.text
+    kind, value, unit = _read_text(cell.text)
+    return Read(kind, value, unit, cell)
+
+
+@lru_cache(maxsize=8192)
+def _read_text(raw: str) -> tuple[str, int | float | None, str | None]:
+    """(kind, value, unit) of a cell's text; cached, as a table repeats the same few texts."""
     t = norm(raw)
     if t == "":
-        return Read("empty", None, None, cell)
+        return "empty", None, None
     if t in _BLANK_MARKERS or raw.strip() in _BLANK_MARKERS:
-        return Read("blank", None, None, cell)
+        return "blank", None, None
     m = _NUMBER.match(t.replace("＋", "+"))
     if m:
         digits = m["int"].replace(",", "")
@@ -68,13 +75,12 @@ def read_cell(cell: Cell) -> Read:
             value: int | float = float(f"{m['sign']}{digits}{m['frac']}")
         else:
             value = int(f"{m['sign']}{digits}")
-        unit = m["unit"] if m["unit"] in ("万元", "元") else None
-        return Read("number", value, unit, cell)
+        return "number", value, (m["unit"] if m["unit"] in ("万元", "元") else None)
     if _CJK.search(t):
-        return Read("label", None, None, cell)
+        return "label", None, None
     if re.search(r"\d", t):
-        return Read("unreadable", None, None, cell)
-    return Read("junk", None, None, cell)
+        return "unreadable", None, None
+    return "junk", None, None
 
 
 @dataclass
@@ -83,7 +89,7 @@ class _Row:
     table: Table
     index: int  # position of the row in its table
 
-    @property
+    @cached_property
     def label_end(self) -> int:
         """Index after the last label cell (0 when the row has no label)."""
         last = -1
@@ -92,7 +98,7 @@ class _Row:
                 last = i
         return last + 1
 
-    @property
+    @cached_property
     def labels(self) -> list[str]:
         return [c.text for c in self.cells[: self.label_end] if read_cell(c).kind == "label" and not c.covered]
 

@@ -49,7 +49,8 @@ def parse_text(text: str, name: str = "") -> Document:
             blocks.append(_table(lines, i, end))
             i = end
             continue
-        spaced = _SPACED_ROW.match(lines[i])
+        line = lines[i]
+        spaced = _SPACED_ROW.match(line) if len(line) < 300 and "  " in line else None
         if spaced:
             where = f"第{i + 1}行"
             cells = [Cell(spaced["label"].strip(), where)]
