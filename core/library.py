@@ -1,0 +1,291 @@
+"""The report library: an embedded SQLite file holding each report's original file, its record,
+warnings, provenance and the parser version that produced them.
+
+A report is one agency-year: another file of the same agency and year (another format, a corrected
+edition) is a version of it, and `current()` gives each agency-year once (its latest upload).
+Agency names drift between years (洪泽区人民政府 → 淮安市洪泽区人民政府); names that differ only by
+leading region words are one agency, and a user can merge or split agencies by hand.
+
+Every write is one `BEGIN IMMEDIATE` transaction after the parse has finished, so a failed parse or
+a crash mid-upload leaves the library as it was, and concurrent sessions (threads of one Streamlit
+process, or separate processes) serialise on SQLite's lock instead of losing writes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from core import PARSER_VERSION
+from core.ingest import ingest
+from core.readers import sniff
+from core.record import Report
+
+ENV_VAR = "GOVREPORT_DB"
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "library.sqlite3"
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_reports"
+DOCUMENT_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm", ".doc", ".wps")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256 TEXT NOT NULL UNIQUE REFERENCES files(sha256),
+    name TEXT NOT NULL,
+    agency TEXT,
+    year INTEGER,
+    template TEXT,
+    errors INTEGER NOT NULL DEFAULT 0,
+    warnings INTEGER NOT NULL DEFAULT 0,
+    parser_version TEXT NOT NULL,
+    record TEXT NOT NULL,
+    uploaded_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reports_agency_year ON reports(agency, year);
+CREATE TABLE IF NOT EXISTS agency_links (
+    name TEXT PRIMARY KEY,
+    canonical TEXT NOT NULL          -- a name mapped to itself is kept apart from automatic matching
+);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+# a leading run of place names: 江苏省 淮安市 洪泽区, 某某自治州, 某某新区 …
+_REGION_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}?(?:省|市|自治区|自治州|地区|盟|新区|区|县|旗|州))+$")
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    id: int
+    name: str
+    sha256: str
+    agency: str | None  # the agency as the library groups it (canonical name)
+    printed_agency: str | None  # as printed in this report
+    year: int | None
+    template: str | None
+    uploaded_at: float
+    parser_version: str
+    report: Report
+
+    @property
+    def fields(self):
+        return self.report.fields
+
+
+@dataclass(frozen=True)
+class AddResult:
+    name: str
+    status: str  # added | duplicate | error
+    report_id: int | None
+    report: Report
+    message: str
+
+
+def default_path() -> Path:
+    return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
+
+
+def same_agency(a: str, b: str) -> bool:
+    """True when one name is the other with only region words in front (洪泽区人民政府 / 淮安市洪泽区人民政府)."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return long.endswith(short) and bool(_REGION_PREFIX.match(long[: -len(short)]))
+
+
+class Library:
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    # -- connections ---------------------------------------------------------------------------------
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA busy_timeout=30000")
+            db.execute("PRAGMA foreign_keys=ON")
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: everything inside commits together or not at all."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+            db.execute("INSERT OR IGNORE INTO settings VALUES ('generation', '1')")
+            db.execute("COMMIT")
+
+    @property
+    def generation(self) -> int:
+        """Changes with every write: the key that invalidates the app's caches."""
+        with self._connect() as db:
+            row = db.execute("SELECT value FROM settings WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- writes ----------------------------------------------------------------------------------
+    def add(self, data: bytes, name: str) -> AddResult:
+        """Parse and store one file. A file that cannot be read is not stored; the same bytes
+        uploaded again are recognised and not stored twice."""
+        digest = hashlib.sha256(data).hexdigest()
+        existing = self._id_for(digest)
+        if existing is not None:
+            stored = self.get(existing)
+            return AddResult(name, "duplicate", existing, stored.report if stored else Report(name),
+                             f"{name}：与已入库的「{stored.name if stored else name}」内容相同，未重复保存。")
+        report = ingest(data, name)
+        if report.error:
+            return AddResult(name, "error", None, report, report.error)
+        with self._write() as db:
+            if db.execute("SELECT id FROM reports WHERE sha256 = ?", (digest,)).fetchone():
+                row = db.execute("SELECT id FROM reports WHERE sha256 = ?", (digest,)).fetchone()
+                return AddResult(name, "duplicate", row[0], report, f"{name}：已由其他会话同时上传，未重复保存。")
+            db.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?)",
+                       (digest, name, sniff(data, name), len(data), data))
+            cur = db.execute(
+                "INSERT INTO reports (sha256, name, agency, year, template, errors, warnings, parser_version, record, uploaded_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (digest, name, *_summary(report), PARSER_VERSION, json.dumps(report.to_json(), ensure_ascii=False), time.time()))
+            report_id = cur.lastrowid
+        return AddResult(name, "added", report_id, report, f"{name}：已入库。")
+
+    def add_many(self, files: Iterable[tuple[str, bytes]],
+                 progress: Callable[[int, AddResult], None] | None = None) -> list[AddResult]:
+        """Each file on its own: one bad file does not stop the others."""
+        results = []
+        for i, (name, data) in enumerate(files):
+            try:
+                result = self.add(data, name)
+            except sqlite3.Error as e:
+                result = AddResult(name, "error", None, Report(name, error=str(e)), f"{name}：保存失败（数据库错误：{e}），资料库未改动。")
+            results.append(result)
+            if progress:
+                progress(i, result)
+        return results
+
+    def delete(self, report_id: int) -> None:
+        with self._write() as db:
+            row = db.execute("SELECT sha256 FROM reports WHERE id = ?", (report_id,)).fetchone()
+            if row is None:
+                return
+            db.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+            db.execute("DELETE FROM files WHERE sha256 = ?", (row[0],))
+
+    def reparse(self, report_id: int) -> Report | None:
+        """Parse the stored original again with the current parser (after a parser upgrade)."""
+        with self._connect() as db:
+            row = db.execute("SELECT r.name, f.data FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
+                             (report_id,)).fetchone()
+        if row is None:
+            return None
+        report = ingest(row[1], row[0])
+        with self._write() as db:
+            db.execute("UPDATE reports SET agency=?, year=?, template=?, errors=?, warnings=?, parser_version=?, record=? WHERE id=?",
+                       (*_summary(report), PARSER_VERSION, json.dumps(report.to_json(), ensure_ascii=False), report_id))
+        return report
+
+    def reparse_stale(self) -> int:
+        """Re-parse every report an older parser version produced; returns how many."""
+        with self._connect() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM reports WHERE parser_version != ?", (PARSER_VERSION,))]
+        for report_id in ids:
+            self.reparse(report_id)
+        return len(ids)
+
+    def ensure_seeded(self, sample_dir: Path = SAMPLE_DIR) -> int:
+        """On the first start, load the bundled sample reports so the dashboard is useful at once."""
+        with self._connect() as db:
+            if db.execute("SELECT 1 FROM settings WHERE key = 'seeded'").fetchone():
+                return 0
+        files = [p for p in sorted(sample_dir.rglob("*")) if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES]
+        results = self.add_many((p.name, p.read_bytes()) for p in files)
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO settings VALUES ('seeded', '1')")
+        return sum(r.status == "added" for r in results)
+
+    def link_agency(self, name: str, canonical: str) -> None:
+        """Merge by hand: reports printed as `name` count as `canonical` (itself: keep it apart)."""
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO agency_links VALUES (?, ?)", (name, canonical))
+
+    def unlink_agency(self, name: str) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM agency_links WHERE name = ?", (name,))
+
+    # -- reads -----------------------------------------------------------------------------------
+    def _id_for(self, digest: str) -> int | None:
+        with self._connect() as db:
+            row = db.execute("SELECT id FROM reports WHERE sha256 = ?", (digest,)).fetchone()
+        return row[0] if row else None
+
+    def agency_map(self) -> dict[str, str]:
+        """Printed agency name → the name the library groups it under."""
+        with self._connect() as db:
+            names = [r[0] for r in db.execute("SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL")]
+            links = dict(db.execute("SELECT name, canonical FROM agency_links").fetchall())
+        # automatic: the longest name a shorter one is a region-less form of
+        canonical: dict[str, str] = {}
+        for name in sorted(names, key=len, reverse=True):
+            if name in links:
+                continue
+            match = next((c for c in canonical.values() if same_agency(name, c)), None)
+            canonical[name] = match or name
+        canonical.update({n: c for n, c in links.items()})
+        return canonical
+
+    def all(self) -> list[StoredReport]:
+        return self._select("", ())
+
+    def current(self) -> list[StoredReport]:
+        """One report per agency-year (its latest version); reports without agency or year stay apart."""
+        latest: dict[tuple, StoredReport] = {}
+        for s in self.all():
+            key = (s.agency, s.year) if s.agency and s.year else ("#", s.id)
+            latest[key] = s
+        return sorted(latest.values(), key=lambda s: (s.agency or "", s.year or 0))
+
+    def get(self, report_id: int) -> StoredReport | None:
+        found = self._select("WHERE id = ?", (report_id,))
+        return found[0] if found else None
+
+    def _select(self, where: str, args: tuple) -> list[StoredReport]:
+        mapping = self.agency_map()
+        with self._connect() as db:
+            rows = db.execute("SELECT id, name, sha256, agency, year, template, uploaded_at, parser_version, record"
+                              f" FROM reports {where} ORDER BY uploaded_at, id", args).fetchall()
+        return [StoredReport(r[0], r[1], r[2], mapping.get(r[3], r[3]), r[3], r[4], r[5], r[6], r[7],
+                             Report.from_json(json.loads(r[8]))) for r in rows]
+
+    def original(self, report_id: int) -> tuple[str, bytes] | None:
+        with self._connect() as db:
+            row = db.execute("SELECT r.name, f.data FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
+                             (report_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+
+def _summary(report: Report) -> tuple:
+    f = report.fields
+    return (f.get("meta.agency"), f.get("meta.year"), f.get("meta.template"),
+            sum(w.severity == "error" for w in report.warnings), sum(w.severity == "warning" for w in report.warnings))

@@ -1,0 +1,165 @@
+"""Tables the dashboard draws from: one row per report (wide), (agency, year, metric, value) (tidy),
+derived rates with their definitions, every warning including the cross-year rules, coverage.
+
+Computed from stored records only; the pages never compute a number themselves.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core import fields as F
+from core.checks import check_series
+from core.library import StoredReport
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str  # 件, 万元, 元, %, 条
+    definition: str = ""
+
+
+def _sum(f, keys) -> float | None:
+    vals = [f.get(k) for k in keys]
+    if all(v is None for v in vals):
+        return None
+    return float(sum(v for v in vals if isinstance(v, (int, float))))
+
+
+def _rate(num: float | None, den: float | None) -> float | None:
+    if num is None or den is None or den == 0:
+        return None
+    return round(100.0 * num / den, 2)
+
+
+_APP = "applications.{}.total"
+_DENIED = [_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("denied_")]
+_UNABLE = [_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("unable_")]
+_REJECTED = [_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("rejected_")]
+_OTHER = [_APP.format(r) for r in ("other_no_correction", "other_no_fee", "other_other", "other")]
+
+DERIVED: tuple[Metric, ...] = (
+    Metric("derived.received", "受理合计", "件", "受理合计 = 一、本年新收 + 二、上年结转（总计列）"),
+    Metric("derived.open_rate", "公开率", "%", "公开率 = （（一）予以公开 + （二）部分公开）÷（七）总计"),
+    Metric("derived.denied_rate", "不予公开率", "%", "不予公开率 = （三）不予公开各项之和 ÷（七）总计"),
+    Metric("derived.unable_rate", "无法提供率", "%", "无法提供率 = （四）无法提供各项之和 ÷（七）总计"),
+    Metric("derived.rejected_rate", "不予处理率", "%", "不予处理率 = （五）不予处理各项之和 ÷（七）总计"),
+    Metric("derived.carry_forward_rate", "结转率", "%", "结转率 = 四、结转下年度继续办理 ÷ 受理合计"),
+    Metric("derived.review_correction_rate", "复议纠错率", "%", "复议纠错率 = 行政复议结果纠正 ÷（行政复议总计 − 尚未审结）"),
+    Metric("derived.litigation_total", "行政诉讼总数", "件", "行政诉讼总数 = 未经复议直接起诉总计 + 复议后起诉总计"),
+    Metric("derived.litigation_correction_rate", "诉讼纠错率", "%",
+           "诉讼纠错率 = 两类行政诉讼结果纠正之和 ÷（两类行政诉讼总计之和 − 尚未审结之和）"),
+)
+
+
+def derived(f) -> dict[str, float | None]:
+    """The derived metrics of one record (None where a denominator is zero or missing)."""
+    total = f.get(_APP.format("total"))
+    total = float(total) if isinstance(total, (int, float)) else None
+    received = _sum(f, [_APP.format("new_received"), _APP.format("carried_over")])
+    lit_total = _sum(f, ["litigation_direct.total", "litigation_after_review.total"])
+    lit_pending = _sum(f, ["litigation_direct.pending", "litigation_after_review.pending"]) or 0
+    review_total = f.get("review.total")
+    review_done = review_total - (f.get("review.pending") or 0) if isinstance(review_total, (int, float)) else None
+    return {
+        "derived.received": received,
+        "derived.open_rate": _rate(_sum(f, [_APP.format("granted"), _APP.format("partial")]), total),
+        "derived.denied_rate": _rate(_sum(f, _DENIED), total),
+        "derived.unable_rate": _rate(_sum(f, _UNABLE), total),
+        "derived.rejected_rate": _rate(_sum(f, _REJECTED), total),
+        "derived.carry_forward_rate": _rate(_sum(f, [_APP.format("carried_forward")]), received),
+        "derived.review_correction_rate": _rate(_sum(f, ["review.corrected"]), review_done),
+        "derived.litigation_total": lit_total,
+        "derived.litigation_correction_rate": _rate(
+            _sum(f, ["litigation_direct.corrected", "litigation_after_review.corrected"]),
+            None if lit_total is None else lit_total - lit_pending),
+    }
+
+
+def metric_catalogue() -> dict[str, Metric]:
+    """Every chartable metric: each table field, the narrative totals, and the derived rates."""
+    out = {k: Metric(k, f.label, f.unit) for k, f in F.FIELDS.items() if f.section != "meta"}
+    out.update({m.key: m for m in DERIVED})
+    return out
+
+
+METRICS = metric_catalogue()
+
+
+def wide(reports: Sequence[StoredReport]) -> pd.DataFrame:
+    """One row per report: id, agency, year, template, file, then every field and derived metric."""
+    rows = []
+    for s in reports:
+        if s.report.error:
+            continue
+        row = {"report_id": s.id, "agency": s.agency, "year": s.year, "template": s.template, "file": s.name,
+               "published": s.fields.get("meta.published"),
+               "errors": sum(w.severity == "error" for w in s.report.warnings),
+               "warnings": sum(w.severity == "warning" for w in s.report.warnings)}
+        row.update({k: v for k, v in s.fields.items() if not k.startswith("meta.")})
+        row.update(derived(s.fields))
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return pd.DataFrame(columns=["report_id", "agency", "year", "template", "file", "published", "errors", "warnings"])
+    return df
+
+
+def tidy(reports: Sequence[StoredReport]) -> pd.DataFrame:
+    """(report_id, agency, year, metric, label, unit, value): the long table every chart filters."""
+    df = wide(reports)
+    ids = ["report_id", "agency", "year"]
+    keys = [k for k in df.columns if k in METRICS]
+    if df.empty or not keys:
+        return pd.DataFrame(columns=ids + ["metric", "label", "unit", "value"])
+    long = df[ids + keys].melt(id_vars=ids, var_name="metric", value_name="value")
+    long = long[long["value"].notna()].copy()
+    long["label"] = long["metric"].map(lambda k: METRICS[k].label)
+    long["unit"] = long["metric"].map(lambda k: METRICS[k].unit)
+    long["value"] = long["value"].astype(float)
+    return long.reset_index(drop=True)
+
+
+def warnings_frame(reports: Sequence[StoredReport]) -> pd.DataFrame:
+    """Every warning of every report, plus the cross-year rules R5, R7, R8 per agency."""
+    rows = []
+    for s in reports:
+        for w in s.report.warnings:
+            rows.append(_warning_row(s, w))
+    by_agency: dict[str, list[StoredReport]] = defaultdict(list)
+    for s in reports:
+        if s.agency and s.year and not s.report.error:
+            by_agency[s.agency].append(s)
+    for group in by_agency.values():
+        for i, w in check_series([s.fields for s in group]):
+            rows.append(_warning_row(group[i], w))
+    cols = ["report_id", "agency", "year", "file", "rule", "severity", "keys", "fields", "message", "where"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _warning_row(s: StoredReport, w) -> dict:
+    return {"report_id": s.id, "agency": s.agency, "year": s.year, "file": s.name, "rule": w.rule,
+            "severity": w.severity, "keys": ",".join(w.keys), "fields": "、".join(F.label(k) for k in w.keys[:6]),
+            "message": w.message, "where": w.where}
+
+
+def coverage(reports: Sequence[StoredReport]) -> pd.DataFrame:
+    """Agency × year: the number of reports errors found in, '' where the agency has no report."""
+    df = wide(reports)
+    if df.empty:
+        return pd.DataFrame()
+    df = df[df["agency"].notna() & df["year"].notna()]
+    years = list(range(int(df["year"].min()), int(df["year"].max()) + 1))
+    grid = df.pivot_table(index="agency", columns="year", values="errors", aggfunc="first")
+    return grid.reindex(columns=years)
+
+
+def peer_mean(values: pd.Series) -> float | None:
+    """The peer-group average shown as a line on ranked bars (blank reports left out)."""
+    v = values.dropna()
+    return float(v.mean()) if len(v) else None

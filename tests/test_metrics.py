@@ -1,0 +1,59 @@
+"""Derived rates, tidy tables, warnings with cross-year rules, coverage."""
+import random
+
+import pytest
+
+from core import metrics as M
+from core.library import Library
+from core.synthetic import make_report, render_text
+
+
+def test_rates_follow_their_definitions():
+    f = {"applications.granted.total": 6, "applications.partial.total": 2, "applications.total.total": 16,
+         "applications.unable_not_held.total": 4, "applications.new_received.total": 15,
+         "applications.carried_over.total": 5, "applications.carried_forward.total": 4,
+         "review.total": 10, "review.pending": 2, "review.corrected": 2,
+         "litigation_direct.total": 3, "litigation_after_review.total": 1, "litigation_direct.corrected": 1,
+         "litigation_direct.pending": 0, "litigation_after_review.pending": 0}
+    d = M.derived(f)
+    assert d["derived.open_rate"] == 50.0
+    assert d["derived.unable_rate"] == 25.0
+    assert d["derived.denied_rate"] is None  # nothing printed: no rate, not 0 %
+    assert d["derived.received"] == 20 and d["derived.carry_forward_rate"] == 20.0
+    assert d["derived.review_correction_rate"] == 25.0
+    assert d["derived.litigation_total"] == 4 and d["derived.litigation_correction_rate"] == 25.0
+    assert M.derived({"applications.total.total": 0})["derived.open_rate"] is None
+
+
+@pytest.fixture()
+def lib(tmp_path):
+    lib = Library(tmp_path / "m.sqlite3")
+    rng = random.Random(5)
+    for year in (2021, 2022, 2023):
+        for agency in ("甲县财政局", "乙县教育局"):
+            r = make_report(rng, template="2021", agency=agency, year=year, blank_columns=False)
+            lib.add(render_text(r, "cells").encode(), f"{agency}{year}.txt")
+    return lib
+
+
+def test_tidy_has_one_value_per_agency_year_metric(lib):
+    t = M.tidy(lib.current())
+    assert set(t.columns) >= {"agency", "year", "metric", "label", "unit", "value"}
+    assert not t.duplicated(["agency", "year", "metric"]).any()
+    row = t[(t.metric == "applications.new_received.total") & (t.agency == "甲县财政局") & (t.year == 2022)]
+    assert len(row) == 1 and row["label"].iloc[0].startswith("一、本年新收")
+
+
+def test_cross_year_rules_appear_with_the_report_warnings(lib):
+    w = M.warnings_frame(lib.current())
+    # independent random years: carried over never matches last year's carried forward everywhere
+    assert "R5" in set(w["rule"])
+    assert set(w.loc[w.rule == "R5", "year"]) <= {2022, 2023}
+
+
+def test_coverage_shows_missing_years(lib):
+    stored = [s for s in lib.current() if not (s.agency == "乙县教育局" and s.year == 2022)]
+    grid = M.coverage(stored)
+    assert list(grid.columns) == [2021, 2022, 2023]
+    assert grid.loc["乙县教育局", 2022] != grid.loc["乙县教育局", 2022]  # NaN: no report
+    assert grid.loc["甲县财政局", 2022] == 0
