@@ -1,17 +1,51 @@
-"""政务公开年报对比 — entry page (minimal until the dashboard lands): the bundled reports, parsed."""
-from pathlib import Path
-
+"""总览: what the library holds, who has not reported, headline totals, warnings, latest uploads."""
+import pandas as pd
 import streamlit as st
 
-from core.ingest import ingest
+import ui
+from core import charts as C
 
-st.set_page_config(page_title="政务公开年报对比", layout="wide")
-st.title("政务公开年报对比")
-rows = []
-for path in sorted((Path(__file__).parent / "sample_reports").glob("*")):
-    if path.suffix.lower() not in (".txt", ".pdf", ".docx", ".html", ".htm"):
-        continue
-    r = ingest(path.read_bytes(), path.name)
-    rows.append({"文件": path.name, "机构": r.fields.get("meta.agency"), "年度": r.fields.get("meta.year"),
-                 "错误": sum(w.severity == "error" for w in r.warnings), "说明": r.error or ""})
-st.dataframe(rows, hide_index=True)
+data, filters = ui.frame("总览")
+if not ui.empty_notice(data):
+    wide_all = filters.apply(data.wide, by_year=False)
+    wide = filters.apply(data.wide)
+    warnings = filters.apply(data.warnings, by_year=False)
+    a, b, c, d = st.columns(4)
+    a.metric("报告（机构·年度）", len(wide_all))
+    b.metric("机构", wide_all["agency"].nunique())
+    years = wide_all["year"].dropna()
+    c.metric("年度", f"{int(years.min())}–{int(years.max())}" if len(years) else "—")
+    d.metric("表格不平衡的报告", int((wide_all["errors"] > 0).sum()), help="R1–R4 任一规则不成立的报告数")
+
+    st.subheader(f"{filters.year}年 汇总" if filters.year else "汇总")
+    totals = {
+        "新收申请（件）": "applications.new_received.total", "办结（件）": "applications.total.total",
+        "行政复议（件）": "review.total", "行政诉讼（件）": "derived.litigation_total",
+        "行政事业性收费（万元）": "proactive.fees.amount_wan",
+    }
+    cols = st.columns(len(totals))
+    for col, (label, key) in zip(cols, totals.items()):
+        value = wide[key].sum(min_count=1) if key in wide else None
+        col.metric(label, "—" if value is None or pd.isna(value) else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}")
+
+    grid = ui.M.coverage(filters.apply(data.wide, by_year=False))
+    if not grid.empty:
+        table = grid.reset_index().rename(columns={"agency": "机构"})
+        ui.chart(C.coverage_grid(grid), "报送情况_机构年度", table, "coverage")
+
+    st.subheader("校验发现")
+    if warnings.empty:
+        st.success("所选范围内的报告没有发现问题。")
+    else:
+        summary = warnings.groupby(["rule", "severity"]).size().reset_index(name="count")
+        ui.chart(C.warning_summary(summary), "校验发现_按规则", summary, "warnings")
+        st.page_link("pages/6_checks.py", label="查看全部校验发现", icon=":material/rule:")
+
+    st.subheader("最近上传")
+    latest = sorted(data.reports, key=lambda s: s.uploaded_at, reverse=True)[:10]
+    st.dataframe(pd.DataFrame([{
+        "机构": s.agency, "年度": s.year, "文件": s.name,
+        "上传时间": pd.Timestamp(s.uploaded_at, unit="s", tz="Asia/Shanghai").strftime("%Y-%m-%d %H:%M"),
+        "错误": sum(w.severity == "error" for w in s.report.warnings),
+        "详情": f"/report?id={s.id}"} for s in latest]),
+        hide_index=True, column_config={"详情": st.column_config.LinkColumn("详情", display_text="打开")})

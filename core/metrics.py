@@ -45,6 +45,10 @@ _OTHER = [_APP.format(r) for r in ("other_no_correction", "other_no_fee", "other
 
 DERIVED: tuple[Metric, ...] = (
     Metric("derived.received", "受理合计", "件", "受理合计 = 一、本年新收 + 二、上年结转（总计列）"),
+    Metric("derived.denied", "不予公开（合计）", "件", "（三）不予公开 1–8 项之和（总计列）"),
+    Metric("derived.unable", "无法提供（合计）", "件", "（四）无法提供 1–3 项之和（总计列）"),
+    Metric("derived.rejected", "不予处理（合计）", "件", "（五）不予处理 1–5 项之和（总计列）"),
+    Metric("derived.other_handling", "其他处理（合计）", "件", "（六）其他处理之和（总计列）"),
     Metric("derived.open_rate", "公开率", "%", "公开率 = （（一）予以公开 + （二）部分公开）÷（七）总计"),
     Metric("derived.denied_rate", "不予公开率", "%", "不予公开率 = （三）不予公开各项之和 ÷（七）总计"),
     Metric("derived.unable_rate", "无法提供率", "%", "无法提供率 = （四）无法提供各项之和 ÷（七）总计"),
@@ -68,6 +72,10 @@ def derived(f) -> dict[str, float | None]:
     review_done = review_total - (f.get("review.pending") or 0) if isinstance(review_total, (int, float)) else None
     return {
         "derived.received": received,
+        "derived.denied": _sum(f, _DENIED),
+        "derived.unable": _sum(f, _UNABLE),
+        "derived.rejected": _sum(f, _REJECTED),
+        "derived.other_handling": _sum(f, _OTHER),
         "derived.open_rate": _rate(_sum(f, [_APP.format("granted"), _APP.format("partial")]), total),
         "derived.denied_rate": _rate(_sum(f, _DENIED), total),
         "derived.unable_rate": _rate(_sum(f, _UNABLE), total),
@@ -148,9 +156,8 @@ def _warning_row(s: StoredReport, w) -> dict:
             "message": w.message, "where": w.where}
 
 
-def coverage(reports: Sequence[StoredReport]) -> pd.DataFrame:
-    """Agency × year: the number of reports errors found in, '' where the agency has no report."""
-    df = wide(reports)
+def coverage(df: pd.DataFrame) -> pd.DataFrame:
+    """Agency × year from a `wide` frame: each report's error count, NaN where there is no report."""
     if df.empty:
         return pd.DataFrame()
     df = df[df["agency"].notna() & df["year"].notna()]
@@ -163,3 +170,44 @@ def peer_mean(values: pd.Series) -> float | None:
     """The peer-group average shown as a line on ranked bars (blank reports left out)."""
     v = values.dropna()
     return float(v.mean()) if len(v) else None
+
+
+@dataclass(frozen=True)
+class TemplateTable:
+    """One of the report's tables in the template's own layout: printed values, and the field key
+    behind every cell (so a page can colour the cells a warning names)."""
+
+    title: str
+    values: pd.DataFrame
+    keys: pd.DataFrame
+
+
+def report_tables(fields, template: str) -> list[TemplateTable]:
+    """Tables 2, 3 and 4 of one record, laid out as the template prints them; blank cells are ''."""
+    def show(key: str) -> str:
+        v = fields.get(key)
+        if v is None:
+            return "" if key not in fields else "—"
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
+    out = []
+    rows, keys = [], []
+    for row, row_label, _, cols in F.proactive_rows(template):
+        for col, col_label, unit in cols:
+            key = f"proactive.{row}.{col}"
+            rows.append({"信息内容": row_label, "项目": col_label + (f"（{unit}）" if unit != "件" else ""), "数值": show(key)})
+            keys.append({"信息内容": "", "项目": "", "数值": key})
+    out.append(TemplateTable("表二　主动公开政府信息情况", pd.DataFrame(rows), pd.DataFrame(keys)))
+    rows, keys = [], []
+    for r in F.APPLICATION_ROWS:
+        if template not in r.templates and not any(f"applications.{r.key}.{c}" in fields for c, _ in F.APPLICANT_COLUMNS):
+            continue
+        rows.append({"项目": r.label, **{label: show(f"applications.{r.key}.{c}") for c, label in F.APPLICANT_COLUMNS}})
+        keys.append({"项目": "", **{label: f"applications.{r.key}.{c}" for c, label in F.APPLICANT_COLUMNS}})
+    out.append(TemplateTable("表三　收到和处理政府信息公开申请情况", pd.DataFrame(rows), pd.DataFrame(keys)))
+    rows, keys = [], []
+    for group, group_label in F.REVIEW_GROUPS:
+        rows.append({"类别": group_label, **{label: show(f"{group}.{c}") for c, label in F.REVIEW_COLUMNS}})
+        keys.append({"类别": "", **{label: f"{group}.{c}" for c, label in F.REVIEW_COLUMNS}})
+    out.append(TemplateTable("表四　政府信息公开行政复议、行政诉讼情况", pd.DataFrame(rows), pd.DataFrame(keys)))
+    return out

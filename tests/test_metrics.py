@@ -53,7 +53,7 @@ def test_cross_year_rules_appear_with_the_report_warnings(lib):
 
 def test_coverage_shows_missing_years(lib):
     stored = [s for s in lib.current() if not (s.agency == "乙县教育局" and s.year == 2022)]
-    grid = M.coverage(stored)
+    grid = M.coverage(M.wide(stored))
     assert list(grid.columns) == [2021, 2022, 2023]
     assert grid.loc["乙县教育局", 2022] != grid.loc["乙县教育局", 2022]  # NaN: no report
     assert grid.loc["甲县财政局", 2022] == 0

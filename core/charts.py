@@ -1,0 +1,184 @@
+"""Every Plotly figure of the dashboard, in one look: Chinese fonts, consistent colours, titles that
+state metric, year(s) and source so a screenshot stands on its own, readable long agency names.
+
+Figures take tidy/wide frames from `core.metrics`; nothing here computes a metric.
+"""
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif"
+PALETTE = ("#1f5fa8", "#d9822b", "#3c9d5d", "#b8433f", "#7b5ea7", "#8c6d46", "#c45b9b", "#6b7b8c",
+           "#2aa1b3", "#a7a83a")
+SEVERITY_COLOURS = {"error": "#c0392b", "warning": "#e0a000", "info": "#8a96a3"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SOURCE = "数据来源：各机构政府信息公开工作年度报告"
+MAIN = PALETTE[0]
+
+
+def plot_config(filename: str) -> dict:
+    """Modebar settings: PNG download at scale 3 with a meaningful Chinese file name."""
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", filename).strip("_") or "图表"
+    return {"displaylogo": False, "locale": "zh-CN",
+            "toImageButtonOptions": {"format": "png", "filename": safe, "scale": 3}}
+
+
+def wrap(name: str, width: int = 12) -> str:
+    """A long agency name over several lines, so bars keep their room."""
+    return "<br>".join(textwrap.wrap(str(name), width)) or str(name)
+
+
+def _years(years) -> str:
+    ys = sorted({int(y) for y in years if pd.notna(y)})
+    if not ys:
+        return ""
+    return f"{ys[0]}年" if len(ys) == 1 else f"{ys[0]}–{ys[-1]}年"
+
+
+def _style(fig: go.Figure, title: str, subtitle: str = "", height: int | None = None) -> go.Figure:
+    sub = f"<br><sup>{subtitle}{'　' if subtitle else ''}{SOURCE}</sup>"
+    fig.update_layout(
+        title={"text": f"<b>{title}</b>{sub}", "x": 0.01, "xanchor": "left", "font": {"size": 18}},
+        font={"family": FONT, "size": 13, "color": "#222"},
+        colorway=PALETTE, plot_bgcolor="white", paper_bgcolor="white",
+        margin={"l": 10, "r": 30, "t": 80, "b": 40}, legend={"orientation": "h", "y": -0.12, "x": 0},
+        hoverlabel={"font": {"family": FONT}}, separators=".,",
+    )
+    fig.update_xaxes(gridcolor="#e6e9ee", zerolinecolor="#c7ccd4", automargin=True)
+    fig.update_yaxes(gridcolor="#e6e9ee", zerolinecolor="#c7ccd4", automargin=True)
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def _fmt(value: float, unit: str) -> str:
+    if value != value:  # NaN
+        return ""
+    if unit == "%":
+        return f"{value:.1f}%"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def ranked_bars(df: pd.DataFrame, label: str, unit: str, year: int | None, peer_mean: float | None = None) -> go.Figure:
+    """Agencies ranked on one metric (df: agency, value), with the peer-group average as a line."""
+    d = df.dropna(subset=["value"]).sort_values("value")
+    fig = go.Figure(go.Bar(x=d["value"], y=[wrap(a) for a in d["agency"]], orientation="h", marker_color=MAIN,
+                           text=[_fmt(v, unit) for v in d["value"]], textposition="outside", cliponaxis=False,
+                           hovertemplate="%{y}<br>" + label + "：%{x}<extra></extra>"))
+    if peer_mean is not None and len(d) > 1:
+        fig.add_vline(x=peer_mean, line_dash="dash", line_color=PALETTE[1],
+                      annotation_text=f"平均 {_fmt(peer_mean, unit)}", annotation_position="top")
+    year_text = f"{year}年" if year else ""
+    fig.update_xaxes(title_text=f"{label}（{unit}）", rangemode="tozero")
+    return _style(fig, f"{label}：机构排名", f"{year_text}｜{len(d)} 个机构", height=max(320, 60 + 34 * len(d)))
+
+
+def grouped_bars(df: pd.DataFrame, labels: dict[str, str], year: int | None) -> go.Figure:
+    """Several metrics side by side per agency (df: agency + one column per metric key)."""
+    fig = go.Figure()
+    for key, label in labels.items():
+        if key in df:
+            fig.add_bar(name=label, y=[wrap(a) for a in df["agency"]], x=df[key], orientation="h")
+    fig.update_layout(barmode="group")
+    return _style(fig, "多项指标对比", f"{year}年｜" + "、".join(labels.values()),
+                  height=max(360, 80 + 26 * len(df) * max(1, len(labels))))
+
+
+def heatmap(df: pd.DataFrame, labels: dict[str, str], year: int | None) -> go.Figure:
+    """Agencies × metrics; colour is each metric's share of its largest value, text the value."""
+    keys = [k for k in labels if k in df]
+    values = df[keys].astype(float)
+    scaled = values / values.max().replace(0, float("nan"))
+    fig = go.Figure(go.Heatmap(
+        z=scaled.values, x=[labels[k] for k in keys], y=[wrap(a, 14) for a in df["agency"]],
+        text=[[_fmt(v, "") for v in row] for row in values.values], texttemplate="%{text}",
+        colorscale="Blues", zmin=0, zmax=1, showscale=False, hovertemplate="%{y}<br>%{x}：%{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    return _style(fig, "机构 × 指标热力图", f"{year}年｜颜色为该指标最大值的比例",
+                  height=max(320, 90 + 32 * len(df)))
+
+
+def trend_lines(df: pd.DataFrame, label: str, unit: str) -> go.Figure:
+    """Chosen agencies over years (df: agency, year, value)."""
+    fig = go.Figure()
+    for agency, d in df.sort_values("year").groupby("agency", sort=True):
+        fig.add_scatter(x=d["year"], y=d["value"], mode="lines+markers+text", name=str(agency),
+                        text=[_fmt(v, unit) for v in d["value"]], textposition="top center")
+    fig.update_xaxes(dtick=1, tickformat="d", title_text="年度")
+    fig.update_yaxes(title_text=f"{label}（{unit}）", rangemode="tozero")
+    return _style(fig, f"{label}：年度趋势", f"{_years(df['year'])}｜{df['agency'].nunique()} 个机构", height=460)
+
+
+def yoy_bars(df: pd.DataFrame, label: str) -> go.Figure:
+    """Year-over-year change in % (df: agency, year, change)."""
+    d = df.dropna(subset=["change"])
+    fig = go.Figure()
+    for agency, g in d.groupby("agency", sort=True):
+        fig.add_bar(x=g["year"], y=g["change"], name=str(agency), text=[f"{v:+.1f}%" for v in g["change"]],
+                    textposition="outside")
+    fig.update_xaxes(dtick=1, tickformat="d", title_text="年度")
+    fig.update_yaxes(title_text="同比变化（%）", zeroline=True)
+    return _style(fig, f"{label}：同比变化", _years(d["year"]), height=420)
+
+
+def stacked(df: pd.DataFrame, categories: dict[str, str], title: str, year: int | None, share: bool = False) -> go.Figure:
+    """Composition per agency (df: agency + one column per category key), absolute or as shares."""
+    d = df.copy()
+    keys = [k for k in categories if k in d]
+    values = d[keys].astype(float).fillna(0)
+    if share:
+        values = values.div(values.sum(axis=1).replace(0, float("nan")), axis=0) * 100
+    fig = go.Figure()
+    for key in keys:
+        fig.add_bar(name=categories[key], y=[wrap(a) for a in d["agency"]], x=values[key], orientation="h",
+                    hovertemplate="%{y}<br>" + categories[key] + "：%{x:.1f}" + ("%" if share else "件") + "<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text="占比（%）" if share else "件数", range=[0, 100] if share else None)
+    return _style(fig, title + ("（占比）" if share else ""), f"{year}年" if year else "",
+                  height=max(340, 110 + 34 * len(d)))
+
+
+def coverage_grid(grid: pd.DataFrame) -> go.Figure:
+    """Agency × year: who has reported (and whether the report adds up), who has not."""
+    z, text = [], []
+    for _, row in grid.iterrows():
+        z.append([None if pd.isna(v) else (1 if v > 0 else 0) for v in row])
+        text.append(["未报送" if pd.isna(v) else (f"{int(v)} 处错误" if v > 0 else "已报送") for v in row])
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[f"{c}年" for c in grid.columns], y=[wrap(a, 14) for a in grid.index], text=text,
+        texttemplate="%{text}", colorscale=[[0, "#cfe8d5"], [1, "#f5c6c0"]], zmin=0, zmax=1, showscale=False,
+        xgap=3, ygap=3, hovertemplate="%{y}｜%{x}：%{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(plot_bgcolor="#f3f4f6")
+    return _style(fig, "报送情况：机构 × 年度", f"{_years(grid.columns)}｜{len(grid)} 个机构｜灰色为未报送",
+                  height=max(300, 100 + 30 * len(grid)))
+
+
+def warning_summary(df: pd.DataFrame) -> go.Figure:
+    """Warnings per rule, stacked by severity (df: rule, severity, count)."""
+    fig = go.Figure()
+    for severity in ("error", "warning", "info"):
+        d = df[df["severity"] == severity]
+        if len(d):
+            fig.add_bar(x=d["rule"], y=d["count"], name=SEVERITY_LABELS[severity],
+                        marker_color=SEVERITY_COLOURS[severity], text=d["count"], textposition="inside")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text="条数")
+    return _style(fig, "校验发现：按规则统计", f"共 {int(df['count'].sum())} 条", height=380)
+
+
+def to_csv(df: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM, so Excel opens the Chinese headers correctly."""
+    return df.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_excel(df: pd.DataFrame, sheet: str = "数据") -> bytes:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        df.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buf.getvalue()

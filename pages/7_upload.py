@@ -1,0 +1,49 @@
+"""上传报告: several files at once (or pasted text), a progress bar, a result line per file."""
+import time
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from core import fields as F
+
+data, filters = ui.frame("上传报告")
+st.markdown("支持 **PDF**、**Word（.docx）**、**网页（.html，另存的整页亦可）** 和 **文本（.txt）**，可一次选择多个文件。"
+            "相同的文件只保存一次；同一机构同一年度的多份文件视为该报告的不同版本，图表只计最新一份。")
+files = st.file_uploader("选择年报文件", type=["pdf", "docx", "doc", "wps", "html", "htm", "txt"], accept_multiple_files=True)
+pasted = st.text_area("或粘贴报告全文", height=120, placeholder="把年报全文（含表格）粘贴到这里")
+if st.button("解析并入库", type="primary", disabled=not (files or pasted.strip())):
+    items = [(f.name, f.getvalue()) for f in files or []]
+    if pasted.strip():
+        items.append((f"粘贴文本-{time.strftime('%Y%m%d-%H%M%S')}.txt", pasted.encode("utf-8")))
+    bar = st.progress(0.0, text="开始解析…")
+    results = ui.lib().add_many(items, progress=lambda i, r: bar.progress((i + 1) / len(items), text=f"{i + 1}/{len(items)}　{r.name}"))
+    bar.progress(1.0, text=f"完成：共 {len(items)} 个文件")
+    st.session_state["upload_results"] = results
+
+results = st.session_state.get("upload_results", [])
+if results:
+    added = sum(r.status == "added" for r in results)
+    failed = sum(r.status == "error" for r in results)
+    st.subheader(f"结果：入库 {added} 份，重复 {sum(r.status == 'duplicate' for r in results)} 份，失败 {failed} 份")
+    for r in results:
+        if r.status == "error":
+            st.error(f"✗ {r.message}")
+            continue
+        f = r.report.fields
+        head = f"{f.get('meta.agency', '（未识别机构）')}　{f.get('meta.year', '（未识别年度）')}年　模板 {f.get('meta.template', '—')}"
+        (st.warning if r.status == "duplicate" else st.success)(f"{'↺' if r.status == 'duplicate' else '✓'} {r.message}　{head}")
+        with st.expander(f"预览：{r.name}"):
+            preview = ["applications.new_received.total", "applications.carried_over.total", "applications.total.total",
+                       "applications.carried_forward.total", "review.total", "litigation_direct.total",
+                       "litigation_after_review.total", "proactive.fees.amount_wan", "processing_fee.yuan"]
+            st.dataframe(pd.DataFrame([{"项目": F.label(k), "数值": "（空）" if f.get(k) is None else f.get(k)} for k in preview if k in f]),
+                         hide_index=True)
+            for w in r.report.warnings:
+                if w.severity == "error":
+                    st.error(f"{w.rule}：{w.message}")
+                elif w.severity == "warning":
+                    st.warning(f"{w.rule}：{w.message}")
+            if r.report_id:
+                st.page_link("pages/8_report.py", label="打开报告详情", icon=":material/description:",
+                             query_params={"id": str(r.report_id)})

@@ -1,0 +1,77 @@
+"""报告详情: one report's tables in the template layout, cells behind warnings highlighted, where each
+value was read, the original file, and re-parse / delete."""
+import pandas as pd
+import streamlit as st
+
+import ui
+from core import charts as C
+from core import fields as F
+from core import metrics as M
+
+HIGHLIGHT = {"error": "background-color: #f8d0cb", "warning": "background-color: #fbe7b0", "info": "background-color: #eef1f5"}
+
+data, filters = ui.frame("报告详情")
+library = ui.lib()
+stored = sorted(library.all(), key=lambda s: (s.agency or "", s.year or 0, s.uploaded_at))
+if not stored:
+    ui.empty_notice(data)
+    st.stop()
+by_id = {s.id: s for s in stored}
+choice = ui.select("报告", list(by_id), "id", default=stored[-1].id,
+                   format_func=lambda i: f"{by_id[i].agency or '（未识别机构）'}　{by_id[i].year or '—'}年　·　{by_id[i].name}")
+s = by_id[choice]
+report, f = s.report, s.fields
+a, b, c, d = st.columns(4)
+a.metric("机构", s.agency or "—", help=f"报告中写作：{s.printed_agency}" if s.printed_agency != s.agency else None)
+b.metric("年度", s.year or "—")
+c.metric("模板", s.template or "—")
+d.metric("落款日期", f.get("meta.published", "—"))
+
+severity_of: dict[str, str] = {}
+order = {"error": 0, "warning": 1, "info": 2}
+for w in report.warnings:
+    for k in w.keys:
+        if order[w.severity] < order.get(severity_of.get(k, "info"), 3) or k not in severity_of:
+            severity_of[k] = w.severity
+
+left, right = st.columns([3, 2])
+with right:
+    st.subheader(f"校验发现（{len(report.warnings)} 条）")
+    series = M.warnings_frame([x for x in data.reports if x.agency == s.agency])
+    cross = series[(series["report_id"] == s.id) & series["rule"].isin(["R5", "R7", "R8"])]
+    if not report.warnings and cross.empty:
+        st.success("本报告的表格数字相互一致，未发现问题。")
+    for w in report.warnings:
+        text = f"**{w.rule}**　{w.message}" + (f"（{w.where}）" if w.where else "")
+        {"error": st.error, "warning": st.warning}.get(w.severity, st.info)(text)
+    for _, w in cross.iterrows():
+        st.warning(f"**{w['rule']}**（跨年度）　{w['message']}")
+with left:
+    for table in M.report_tables(f, s.template or "2021"):
+        st.subheader(table.title)
+        colours = table.keys.map(lambda k: HIGHLIGHT.get(severity_of.get(k, ""), ""))
+        st.dataframe(table.values.style.apply(lambda _: colours, axis=None), hide_index=True, height="content")
+    st.caption("红色：该单元格所在的行或列不满足模板的勾稽规则；黄色：缺格、无法识别或可疑；空白：报告中该格为空；「—」：无法读取。")
+
+st.subheader("数值来源")
+prov = pd.DataFrame([{"字段": F.label(k), "数值": "" if f.get(k) is None else str(f.get(k)), "位置": p.where, "行（原文）": p.row, "列": p.col, "原文": p.text}
+                     for k, p in report.provenance.items()])
+st.dataframe(prov, hide_index=True)
+
+st.subheader("原始文件与操作")
+original = library.original(s.id)
+col1, col2, col3 = st.columns(3)
+if original:
+    col1.download_button("下载原始文件", original[1], file_name=original[0])
+if col2.button("重新解析", help="用当前版本的解析器重新读取原始文件"):
+    library.reparse(s.id)
+    st.rerun()
+with col3.popover("删除此报告"):
+    st.write(f"确定删除「{s.name}」？删除后不可恢复。")
+    if st.button("确认删除", type="primary"):
+        library.delete(s.id)
+        del st.query_params["id"]
+        st.rerun()
+versions = [x for x in stored if x.agency == s.agency and x.year == s.year and s.agency]
+if len(versions) > 1:
+    st.caption("同一机构同一年度的版本（图表使用最新一份）：" + "；".join(x.name for x in versions))

@@ -1,0 +1,190 @@
+"""The frame every page shares: page config, Chinese navigation, the sidebar filters (kept in the URL so
+a bookmark reopens the same view), the cached library data, and chart + download drawing.
+
+Pages use Streamlit's `pages/` folder mechanism without `st.navigation` (see README: a deep link on a
+freshly started server then opens the same frame as a click does); its automatic sidebar is hidden in
+.streamlit/config.toml and replaced by the Chinese links drawn here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from core import charts as C
+from core import metrics as M
+from core.library import Library, StoredReport, default_path
+
+PAGES = (
+    ("app.py", "总览", ":material/dashboard:"),
+    ("pages/1_compare.py", "机构对比", ":material/bar_chart:"),
+    ("pages/2_trends.py", "年度趋势", ":material/show_chart:"),
+    ("pages/3_applications.py", "申请办理", ":material/assignment:"),
+    ("pages/4_review.py", "复议诉讼", ":material/gavel:"),
+    ("pages/5_fees.py", "收费", ":material/payments:"),
+    ("pages/6_checks.py", "数据校验", ":material/rule:"),
+    ("pages/7_upload.py", "上传报告", ":material/upload_file:"),
+    ("pages/8_report.py", "报告详情", ":material/description:"),
+)
+FILTER_KEYS = ("q", "region", "year", "template")
+
+
+@st.cache_resource(show_spinner="正在打开资料库…")
+def library(path: str) -> Library:
+    """One Library per file; loads the bundled samples on first start and re-parses stale records."""
+    lib = Library(path)
+    lib.ensure_seeded()
+    lib.reparse_stale()
+    return lib
+
+
+@dataclass
+class Data:
+    reports: list[StoredReport]
+    wide: pd.DataFrame
+    tidy: pd.DataFrame
+    warnings: pd.DataFrame
+
+
+@st.cache_data(show_spinner="正在汇总数据…", max_entries=8)
+def _load(path: str, generation: int) -> Data:
+    reports = Library(path).current()
+    return Data(reports, M.wide(reports), M.tidy(reports), M.warnings_frame(reports))
+
+
+def lib() -> Library:
+    return library(str(default_path()))
+
+
+def load() -> Data:
+    """The current library, cached until the next write (the generation counter is the key)."""
+    library_ = lib()
+    return _load(str(library_.path), library_.generation)
+
+
+# ---- URL-backed widgets ---------------------------------------------------------------------------
+
+def _param(key: str, default: str = "") -> str:
+    return st.query_params.get(key, default)
+
+
+def _remember(key: str, value) -> None:
+    text = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else ("" if value is None else str(value))
+    if text:
+        st.query_params[key] = text
+    elif key in st.query_params:
+        del st.query_params[key]
+
+
+def select(label: str, options: list, key: str, default=None, container=st, **kw):
+    """A selectbox whose choice lives in the URL (?key=value)."""
+    if not options:
+        return None
+    wanted = _param(key)
+    by_text = {str(o): o for o in options}
+    choice = by_text.get(wanted, default if default in options else options[0])
+    value = container.selectbox(label, options, index=options.index(choice), key=f"w_{key}", **kw)
+    _remember(key, value)
+    return value
+
+
+def multiselect(label: str, options: list, key: str, default: list | None = None, container=st, **kw) -> list:
+    wanted = [w for w in _param(key).split(",") if w]
+    by_text = {str(o): o for o in options}
+    chosen = [by_text[w] for w in wanted if w in by_text] or [d for d in (default or []) if d in options]
+    value = container.multiselect(label, options, default=chosen, key=f"w_{key}", **kw)
+    _remember(key, value)
+    return value
+
+
+def radio(label: str, options: list[str], key: str, container=st, **kw) -> str:
+    wanted = _param(key)
+    value = container.radio(label, options, index=options.index(wanted) if wanted in options else 0,
+                            key=f"w_{key}", horizontal=True, **kw)
+    _remember(key, value if value != options[0] else "")
+    return value
+
+
+# ---- the frame ------------------------------------------------------------------------------------
+
+@dataclass
+class Filters:
+    query: str
+    region: str
+    year: int | None
+    template: str
+
+    def agencies(self, names) -> list[str]:
+        out = []
+        for name in names:
+            if not isinstance(name, str):
+                continue
+            if self.query and self.query not in name:
+                continue
+            if self.region and not any(word in name for word in self.region.split()):
+                continue
+            out.append(name)
+        return out
+
+    def apply(self, df: pd.DataFrame, by_year: bool = True) -> pd.DataFrame:
+        if df.empty:
+            return df
+        keep = df["agency"].isin(self.agencies(df["agency"].dropna().unique()))
+        if by_year and self.year is not None and "year" in df:
+            keep &= df["year"] == self.year
+        if self.template != "全部" and "template" in df:
+            keep &= df["template"] == self.template
+        return df[keep]
+
+
+def frame(title: str) -> tuple[Data, Filters]:
+    """Page config, navigation and the shared filters; returns the data and the filters chosen."""
+    st.set_page_config(page_title=f"{title}｜政务公开年报对比", page_icon="📊", layout="wide")
+    data = load()
+    years = sorted({int(y) for y in data.wide["year"].dropna()}, reverse=True) if not data.wide.empty else []
+    with st.sidebar:
+        st.markdown("### 政务公开年报对比")
+        links = {k: st.query_params[k] for k in FILTER_KEYS if k in st.query_params}
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon, query_params=links)
+        st.divider()
+        st.markdown("**筛选**（所有页面通用）")
+        query = st.text_input("机构名称搜索", value=_param("q"), key="w_q", placeholder="如：住建局")
+        _remember("q", query.strip())
+        region = st.text_input("地区关键词", value=_param("region"), key="w_region", placeholder="如：湛河区 浉河区",
+                               help="机构名称中包含任一关键词（空格分隔）即显示")
+        _remember("region", region.strip())
+        year = select("年度", years, "year", default=years[0] if years else None, container=st) if years else None
+        template = radio("模板", ["全部", "2021", "2019"], "template", container=st,
+                         help="2021：国办公开办函〔2021〕30号格式；2019：2019年试行格式")
+    st.title(title)
+    return data, Filters(query.strip(), region.strip(), year, template)
+
+
+def chart(fig, name: str, table: pd.DataFrame, key: str) -> None:
+    """A chart, then its data as CSV (with BOM, for Excel) and as an Excel file."""
+    st.plotly_chart(fig, config=C.plot_config(name), key=f"chart_{key}")
+    left, right, _ = st.columns([2, 2, 5])
+    left.download_button("下载数据（CSV）", C.to_csv(table), file_name=f"{name}.csv", mime="text/csv", key=f"csv_{key}")
+    right.download_button("下载数据（Excel）", C.to_excel(table), file_name=f"{name}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}")
+
+
+def empty_notice(data: Data) -> bool:
+    """True (after saying so) when there is nothing to draw."""
+    if data.wide.empty:
+        st.info("资料库中还没有报告。请在「上传报告」页面上传年报文件（PDF、Word、网页或文本）。")
+        st.page_link("pages/7_upload.py", label="去上传报告", icon=":material/upload_file:")
+        return True
+    return False
+
+
+def metric_options(prefixes: tuple[str, ...] = ()) -> list[str]:
+    keys = [k for k in M.METRICS if not prefixes or k.startswith(prefixes)]
+    return keys
+
+
+def metric_label(key: str) -> str:
+    m = M.METRICS[key]
+    return f"{m.label}（{m.unit}）"
