@@ -18,10 +18,11 @@ from core.readers.cells import clean, join_pieces
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_MEMBERS = 2000
+MAX_DOCUMENT_XML = 50 * 1024 * 1024  # the body of a 50-page report is a few MB; lxml needs ~10× in memory
 MAX_GRID_COLS = 60
 MAX_ROWS = 2000
 
-_P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
+_P, _TBL, _SDT = qn("w:p"), qn("w:tbl"), qn("w:sdt")
 # Where a paragraph's runs live: directly, in a hyperlink, in tracked insertions, smart tags,
 # simple fields and inline content controls. Deleted text (w:delText) is not part of any run's text.
 _RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r | ./w:sdt/w:sdtContent/w:r"
@@ -51,38 +52,33 @@ def _check_archive(data: bytes, name: str) -> None:
         raise ReadError(f"{name}：Word 文件已损坏或不完整（不是有效的 .docx 压缩包）。请重新下载或另存为 .docx 后上传。") from exc
     if len(members) >= MAX_MEMBERS or sum(m.file_size for m in members) >= MAX_UNCOMPRESSED:
         raise ReadError(f"{name}：文件解压后过大或包含的部件过多，不像一份正常的 Word 文档，已拒绝读取。")
-    if "word/document.xml" not in {m.filename for m in members}:
+    body = next((m for m in members if m.filename == "word/document.xml"), None)
+    if body is None:
         raise ReadError(f"{name}：这是一个 ZIP 压缩包，但不是 Word（.docx）文档。请上传年报本身的 Word、PDF 或网页文件。")
+    if body.file_size >= MAX_DOCUMENT_XML:
+        raise ReadError(f"{name}：Word 文档正文部分过大（解压后 {body.file_size // 1048576} MB），不像一份年度报告，已拒绝读取。")
 
 
 def _blocks(body) -> list[Paragraph | Table]:
     """Body paragraphs and tables in reading order (content controls unwrapped)."""
     blocks: list[Paragraph | Table] = []
+    paragraphs = tables = 0
     stack = list(reversed(body))
     while stack:
         el = stack.pop()
         if el.tag == _P:
             text = _paragraph_text(el)
-            if text:
-                blocks.append(Paragraph(text, f"第{len(blocks) + 1}段"))
-        elif el.tag == _TBL:
-            number = sum(isinstance(b, Table) for b in blocks) + 1
-            blocks.append(_table(el, number))
+            if text:  # 「第N段」 counts the non-empty paragraphs, as a reader counts them
+                paragraphs += 1
+                blocks.append(Paragraph(text, f"第{paragraphs}段"))
+        elif el.tag == _TBL and _rows(el):
+            tables += 1
+            blocks.append(_table(el, tables))
         elif el.tag == _SDT:
             content = el.find(qn("w:sdtContent"))
             if content is not None:
                 stack.extend(reversed(content))
-    _number_paragraphs(blocks)
     return blocks
-
-
-def _number_paragraphs(blocks: list[Paragraph | Table]) -> None:
-    """「第N段」 counts the non-empty paragraphs, the way a reader counts them in the document."""
-    n = 0
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            n += 1
-            block.where = f"第{n}段"
 
 
 def _paragraph_text(p) -> str:
@@ -93,7 +89,7 @@ def _paragraph_text(p) -> str:
 
 def _cell_text(tc) -> str:
     """All paragraphs of a cell, nested tables flattened into it, joined as one cell text."""
-    return join_pieces(_paragraph_text(p) for p in tc.iter(_P))
+    return join_pieces(_paragraph_text(p) for p in tc.xpath(".//w:p[not(ancestor::w:txbxContent)]"))
 
 
 def _rows(tbl) -> list:
@@ -107,9 +103,9 @@ def _table(tbl, number: int) -> Table:
         row: list[tuple[int, int, str] | None] = [None] * min(tr.grid_before, MAX_GRID_COLS)
         for tc in tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc"):
             c = len(row)
-            span = max(1, min(tc.grid_span, MAX_GRID_COLS - c))
-            if span <= 0 or c >= MAX_GRID_COLS:
+            if c >= MAX_GRID_COLS:
                 break
+            span = max(1, min(tc.grid_span, MAX_GRID_COLS - c))
             above = grid[r - 1][c] if r and c < len(grid[r - 1]) else None
             if tc.vMerge == "continue" and above is not None:
                 row.extend([above] * span)

@@ -14,8 +14,11 @@ import time
 from dataclasses import dataclass, field
 
 import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import resolve1
 from pdfminer.utils import decode_text
+from pdfplumber.table import Table as PdfTable
+from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections, intersections_to_cells
 from pdfplumber.utils.text import chars_to_textmap, dedupe_chars, extract_text
 
 from core.grid import Cell, Document, Paragraph, ReadError, Table
@@ -28,6 +31,11 @@ MIN_TEXT_CHARS = 50  # fewer printable characters in the whole file: a scan with
 EDGE_TOLERANCE = 1.0  # cell boxes of one table share edges up to rounding
 CONTINUATION_TOLERANCE = 6.0  # column edges of a table continued on the next page
 MARGIN_SHARE = 0.1  # top/bottom share of the page where headers and footers live
+# pdfplumber's cell finding is quadratic in the crossings of ruling lines (a 100×100 grid takes 7 s).
+# A page with more graphics or crossings than this (a vector map or chart) is read as text only,
+# so one page cannot stall the whole file. The 2021 template's largest table has ~350 crossings.
+MAX_PAGE_GRAPHICS = 3000
+MAX_CROSSINGS = 2500
 
 # A page header/footer: 「- 3 -」, 「— 3 —」, 「3」, 「第 3 页」, 「第3页 共6页」, 「3/6」 (spaces around the
 # dashes and words removed first, never between digits: a table row 「0 0 0」 is not a page number).
@@ -46,6 +54,8 @@ class _Slot:
 
 @dataclass
 class _PageTable:
+    """A table as found on one page, kept open so a continuation on the next page can be added."""
+
     rows: list[list[Cell]]
     origins: list[list[tuple[int, int]]]  # top-left grid position of the cell each position belongs to
     xs: list[float]  # column edges, used to recognise the continuation of a table on the next page
@@ -57,8 +67,6 @@ def read_pdf(data: bytes, name: str) -> Document:
     """Read a text PDF; raises ReadError for scans, broken fonts, encryption and damaged files."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except ReadError:
-        raise
     except Exception as exc:  # pdfminer raises many unrelated types for damaged or locked files
         raise ReadError(_open_error(exc, name)) from exc
     try:
@@ -72,8 +80,9 @@ def read_pdf(data: bytes, name: str) -> Document:
 
 
 def _open_error(exc: Exception, name: str) -> str:
-    text = f"{type(exc).__name__} {exc}".lower()
-    if "password" in text or "encrypt" in text:
+    # pdfplumber wraps pdfminer's exception as the first argument of a PdfminerException
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
         return f"{name}：PDF 设有打开密码（已加密），无法读取。请上传未加密的 PDF，或 Word、网页版本。"
     return f"{name}：PDF 文件已损坏或不完整，无法读取。请重新下载或导出后再上传，或改传 Word、网页版本。"
 
@@ -96,12 +105,12 @@ def _read(pdf: pdfplumber.PDF, name: str) -> Document:
         garbled += sum(1 for c in chars if _garbled(c["text"]))
         placed += [(number, top, block) for top, block in _read_page(page, chars, number)]
         page.close()  # frees pdfminer's layout objects of the page
-    if total - garbled < MIN_TEXT_CHARS:
-        raise ReadError(f"{name}：这是扫描版 PDF（没有可提取的文字层），无法读取表格数字。"
-                        "请上传 Word 或网页版本，或提供可复制文字的 PDF。")
     if garbled > GARBLED_SHARE * total:
         raise ReadError(f"{name}：PDF 的字体没有文字编码（提取出的是乱码），无法读取表格数字。"
                         "请上传 Word 或网页版本，或用其他软件重新导出可复制文字的 PDF。")
+    if total < MIN_TEXT_CHARS:
+        raise ReadError(f"{name}：这是扫描版 PDF（没有可提取的文字层），无法读取表格数字。"
+                        "请上传 Word 或网页版本，或提供可复制文字的 PDF。")
     return Document(blocks=_join_continued(placed), title_hint=_title(pdf), format="pdf")
 
 
@@ -112,12 +121,12 @@ def _garbled(text: str) -> bool:
 def _read_page(page, chars: list[dict], number: int) -> list[tuple[float, Paragraph | _PageTable]]:
     """Tables and narrative lines of one page, each with its top coordinate for ordering."""
     where = f"第{number}页"
-    visible = page.filter(_is_visible)
     found = []
-    for table in visible.find_tables():
-        grid = _Grid(table.cells)
-        if grid.ncols >= 2:  # a one-column "table" is a framed or shaded paragraph
-            found.append((table.bbox, grid))
+    if len(page.rects) + len(page.lines) + len(page.curves) <= MAX_PAGE_GRAPHICS:
+        for table in _BoundedFinder(page.filter(_is_visible)).tables:
+            grid = _Grid(table.cells)
+            if grid.ncols >= 2:  # a one-column "table" is a framed or shaded paragraph
+                found.append((table.bbox, grid))
     narrative = []
     for token in _tokens(chars):
         x = (token[0]["x0"] + token[-1]["x1"]) / 2
@@ -138,6 +147,19 @@ def _read_page(page, chars: list[dict], number: int) -> list[tuple[float, Paragr
                 out.append((line["top"], Paragraph(text, where)))
     out.sort(key=lambda item: item[0])
     return out
+
+
+class _BoundedFinder(TableFinder):
+    """pdfplumber's TableFinder (ruling-line strategy) that gives up when the lines cross too often."""
+
+    def __init__(self, page):
+        self.page = page
+        self.settings = TableSettings.resolve(None)
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(
+            self.edges, self.settings.intersection_x_tolerance, self.settings.intersection_y_tolerance)
+        self.cells = intersections_to_cells(self.intersections) if len(self.intersections) <= MAX_CROSSINGS else []
+        self.tables = [PdfTable(page, group) for group in cells_to_tables(self.cells)]
 
 
 def _is_page_number(line: dict, text: str, height: float) -> bool:
@@ -213,13 +235,26 @@ class _Grid:
             for c in range(self.ncols):
                 r0, c0, slot = self.owner[r][c]
                 if id(slot) not in texts:
-                    texts[id(slot)] = join_pieces(extract_text(slot.chars).split("\n")) if slot.chars else ""
+                    texts[id(slot)] = _cell_text(slot.chars)
                 row.append(Cell(texts[id(slot)], where, covered=(r0, c0) != (r, c)))
             out.append(row)
         return out
 
     def origins(self) -> list[list[tuple[int, int]]]:
         return [[(r0, c0) for r0, c0, _ in row] for row in self.owner]
+
+
+def _cell_text(chars: list[dict]) -> str:
+    """The text of one cell, lines joined by the CJK rule; a label turned 90° is read along its turn."""
+    if not chars:
+        return ""
+    rotated = [c for c in chars if not c["upright"]]
+    options = {}
+    if 2 * len(rotated) > len(chars):
+        # matrix b > 0: turned counter-clockwise, read bottom to top; otherwise top to bottom
+        ccw = 2 * sum(c["matrix"][1] > 0 for c in rotated) > len(rotated)
+        options = {"char_dir_rotated": "btt" if ccw else "ttb", "line_dir_rotated": "ltr" if ccw else "rtl"}
+    return join_pieces(extract_text(chars, **options).split("\n"))
 
 
 def _edges(values) -> list[float]:
@@ -241,7 +276,7 @@ def _join_continued(placed: list[tuple[int, float, Paragraph | _PageTable]]) -> 
     for number, _, block in placed:
         prev = merged[-1] if merged else None
         if (isinstance(block, _PageTable) and isinstance(prev, _PageTable) and block.first_page == prev.last_page + 1
-                and _first_on_page(placed, block) and _aligned(prev.xs, block.xs)):
+                and _first_on_page(placed, block) and _same_frame(prev.xs, block.xs)):
             _append(prev, block)
             prev.last_page = number
         else:
@@ -258,7 +293,10 @@ def _join_continued(placed: list[tuple[int, float, Paragraph | _PageTable]]) -> 
 
 
 def _append(table: _PageTable, more: _PageTable) -> None:
-    """Add the rows of a continuation; a merged cell the page break cut continues the cell above it."""
+    """Add the rows of a continuation to `table`, repairing what the page break did to them."""
+    xs = _union(table.xs, more.xs)  # a part may lack a column line the other part draws
+    _split_columns(table, xs)
+    _split_columns(more, xs)
     header = 0
     while (header < len(more.rows) - 1 and header < len(table.rows)
            and _texts(more.rows[header]) == _texts(table.rows[header])):
@@ -275,6 +313,12 @@ def _append(table: _PageTable, more: _PageTable) -> None:
             for r, cc in span:
                 rows[r][cc] = Cell(above.text, rows[r][cc].where, covered=True)
                 origins[r][cc] = (above_origin[0] - offset, above_origin[1])
+    # The lower part of a row the page break split, holding no text of its own, adds nothing
+    # (kept when a cell starting in it spans further down).
+    below = {o for row in origins[1:] for o in row}
+    if (len(rows) > 1 and all(cell.covered or not cell.text for cell in rows[0])
+            and not any(o in below for o in origins[0] if o[0] >= 0)):
+        rows, origins = rows[1:], [[(r - 1, c) for r, c in row] for row in origins[1:]]
     table.rows.extend(rows)
     table.origins.extend([[(r + offset, c) for r, c in row] for row in origins])
 
@@ -283,8 +327,35 @@ def _first_on_page(placed: list[tuple[int, float, Paragraph | _PageTable]], bloc
     return next(b for n, _, b in placed if n == block.first_page) is block
 
 
-def _aligned(xs: list[float], other: list[float]) -> bool:
-    return len(xs) == len(other) and all(abs(a - b) <= CONTINUATION_TOLERANCE for a, b in zip(xs, other))
+def _same_frame(xs: list[float], other: list[float]) -> bool:
+    """Both parts have the same outer left and right edges (inner column lines may differ)."""
+    return abs(xs[0] - other[0]) <= CONTINUATION_TOLERANCE and abs(xs[-1] - other[-1]) <= CONTINUATION_TOLERANCE
+
+
+def _union(xs: list[float], other: list[float]) -> list[float]:
+    out = list(xs)
+    for x in other:
+        if all(abs(x - e) > CONTINUATION_TOLERANCE for e in out):
+            out.append(x)
+    return sorted(out)
+
+
+def _split_columns(table: _PageTable, xs: list[float]) -> None:
+    """Re-grid `table` on the finer column edges `xs`; a split column becomes a merged cell."""
+    if len(xs) == len(table.xs):
+        return
+    index = [_nearest(xs, x) for x in table.xs]
+    new_col = {c: range(index[c], index[c + 1]) for c in range(len(table.xs) - 1)}
+    rows, origins = [], []
+    for row, row_origins in zip(table.rows, table.origins):
+        new_row, new_origins = [], []
+        for c, (cell, (r0, c0)) in enumerate(zip(row, row_origins)):
+            for k, _ in enumerate(new_col[c]):
+                new_row.append(cell if k == 0 else Cell(cell.text, cell.where, covered=True))
+                new_origins.append((r0, new_col[c0][0]))
+        rows.append(new_row)
+        origins.append(new_origins)
+    table.rows, table.origins, table.xs = rows, origins, xs
 
 
 def _texts(row: list[Cell]) -> list[str]:
