@@ -525,7 +525,9 @@ _TITLE = re.compile(r"^(?P<pre>.*?)" + _YEAR + r"年度?(?P<mid>.*?)政府信息
 
 
 def _title(paras: list[Paragraph]):
-    for p in paras:
+    """(agency, year, where) from the title; a title printed over two lines (淮安市人民政府 /
+    2024年政府信息公开工作年度报告) takes the agency from the short line above."""
+    for i, p in enumerate(paras):
         t = norm(p.text)
         if len(t) > 80:
             continue
@@ -533,6 +535,10 @@ def _title(paras: list[Paragraph]):
         if not m:
             continue
         agency = _clean_agency(m["pre"]) or _clean_agency(m["mid"])
+        if not agency and i > 0:
+            above = norm(paras[i - 1].text)
+            if len(above) <= 30 and _CJK.search(above) and not re.search(r"[。，,；;：:]", above):
+                agency = _clean_agency(above)
         return agency, int(m.group(2)), p.where
     return None
 

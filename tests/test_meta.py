@@ -71,3 +71,8 @@ def test_narrative_totals_and_processing_fee():
     assert "processing_fee.yuan" not in r.fields
     approx = ingest_text(base.replace("共 774条", "5500 余条"))
     assert "proactive.published_total" not in approx.fields
+
+
+def test_title_over_two_lines_takes_the_agency_from_the_line_above():
+    r = ingest_text("淮安市人民政府\n2024 年政府信息公开工作年度报告\n" + TABLES)
+    assert (r.fields["meta.agency"], r.fields["meta.year"]) == ("淮安市人民政府", 2024)

@@ -22,3 +22,10 @@ def test_seed_corpus_scores_100_percent():
     assert "rule checks wrong on 0 document(s)" in run.stdout, run.stdout
     assert run.stdout.strip().splitlines()[-1].endswith("correct (100.00%)"), run.stdout
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_real_published_pdf_and_web_page_score_100_percent():
+    run = _score(SHARED / "real", SHARED / "real")
+    assert "rule checks wrong on 0 document(s)" in run.stdout, run.stdout
+    assert run.stdout.strip().splitlines()[-1].endswith("correct (100.00%)"), run.stdout
+    assert run.returncode == 0
