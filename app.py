@@ -42,10 +42,9 @@ if not ui.empty_notice(data):
         st.page_link("pages/6_checks.py", label="查看全部校验发现", icon=":material/rule:")
 
     st.subheader("最近上传")
-    latest = sorted(data.reports, key=lambda s: s.uploaded_at, reverse=True)[:10]
+    latest = sorted(ui.lib().index(), key=lambda r: r["uploaded_at"], reverse=True)[:10]
     st.dataframe(pd.DataFrame([{
-        "机构": s.agency, "年度": s.year, "文件": s.name,
-        "上传时间": pd.Timestamp(s.uploaded_at, unit="s", tz="Asia/Shanghai").strftime("%Y-%m-%d %H:%M"),
-        "错误": sum(w.severity == "error" for w in s.report.warnings),
-        "详情": f"/report?id={s.id}"} for s in latest]),
+        "机构": r["agency"], "年度": r["year"], "文件": r["name"],
+        "上传时间": pd.Timestamp(r["uploaded_at"], unit="s", tz="Asia/Shanghai").strftime("%Y-%m-%d %H:%M"),
+        "错误": r["errors"], "详情": f"/report?id={r['id']}"} for r in latest]),
         hide_index=True, column_config={"详情": st.column_config.LinkColumn("详情", display_text="打开")})

@@ -14,7 +14,7 @@ import streamlit as st
 
 from core import charts as C
 from core import metrics as M
-from core.library import Library, StoredReport, default_path
+from core.library import Library, default_path
 
 PAGES = (
     ("app.py", "总览", ":material/dashboard:"),
@@ -39,18 +39,19 @@ def library(path: str) -> Library:
     return lib
 
 
-@dataclass
+@dataclass(frozen=True)
 class Data:
-    reports: list[StoredReport]
+    """Frames of the current reports (one per agency-year); shared by every session, never mutated."""
+
     wide: pd.DataFrame
     tidy: pd.DataFrame
     warnings: pd.DataFrame
 
 
-@st.cache_data(show_spinner="正在汇总数据…", max_entries=8)
+@st.cache_resource(show_spinner="正在汇总数据…", max_entries=2)
 def _load(path: str, generation: int) -> Data:
     reports = Library(path).current()
-    return Data(reports, M.wide(reports), M.tidy(reports), M.warnings_frame(reports))
+    return Data(M.wide(reports), M.tidy(reports), M.warnings_frame(reports))
 
 
 def lib() -> Library:
@@ -114,6 +115,13 @@ class Filters:
     region: str
     year: int | None
     template: str
+    top: int | None  # how many agencies a chart shows (the largest), None for all
+
+    def limit(self, df: pd.DataFrame, by: str) -> pd.DataFrame:
+        """The `top` agencies by one column, so a chart of hundreds of agencies stays readable."""
+        if self.top is None or len(df) <= self.top or by not in df:
+            return df
+        return df.assign(_order=df[by].fillna(float("-inf"))).nlargest(self.top, "_order").drop(columns="_order")
 
     def agencies(self, names) -> list[str]:
         out = []
@@ -158,8 +166,10 @@ def frame(title: str) -> tuple[Data, Filters]:
         year = select("年度", years, "year", default=years[0] if years else None, container=st) if years else None
         template = radio("模板", ["全部", "2021", "2019"], "template", container=st,
                          help="2021：国办公开办函〔2021〕30号格式；2019：2019年试行格式")
+        top = select("图表中的机构", [10, 20, 30, 50, 100, "全部"], "top", default=30, container=st,
+                     format_func=lambda v: v if v == "全部" else f"前 {v} 名", help="机构较多时，图表只显示数值最大的若干个机构")
     st.title(title)
-    return data, Filters(query.strip(), region.strip(), year, template)
+    return data, Filters(query.strip(), region.strip(), year, template, None if top == "全部" else int(top))
 
 
 def chart(fig, name: str, table: pd.DataFrame, key: str) -> None:

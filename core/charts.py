@@ -64,8 +64,10 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def ranked_bars(df: pd.DataFrame, label: str, unit: str, year: int | None, peer_mean: float | None = None) -> go.Figure:
-    """Agencies ranked on one metric (df: agency, value), with the peer-group average as a line."""
+def ranked_bars(df: pd.DataFrame, label: str, unit: str, year: int | None, peer_mean: float | None = None,
+                of: int | None = None) -> go.Figure:
+    """Agencies ranked on one metric (df: agency, value), with the peer-group average as a line;
+    `of` is how many agencies there are when df holds only the top ones."""
     d = df.dropna(subset=["value"]).sort_values("value")
     fig = go.Figure(go.Bar(x=d["value"], y=[wrap(a) for a in d["agency"]], orientation="h", marker_color=MAIN,
                            text=[_fmt(v, unit) for v in d["value"]], textposition="outside", cliponaxis=False,
@@ -75,7 +77,8 @@ def ranked_bars(df: pd.DataFrame, label: str, unit: str, year: int | None, peer_
                       annotation_text=f"平均 {_fmt(peer_mean, unit)}", annotation_position="top")
     year_text = f"{year}年" if year else ""
     fig.update_xaxes(title_text=f"{label}（{unit}）", rangemode="tozero")
-    return _style(fig, f"{label}：机构排名", f"{year_text}｜{len(d)} 个机构", height=max(320, 60 + 34 * len(d)))
+    count = f"前 {len(d)} 名（共 {of} 个机构）" if of and of > len(d) else f"{len(d)} 个机构"
+    return _style(fig, f"{label}：机构排名", f"{year_text}｜{count}", height=max(320, 60 + 34 * len(d)))
 
 
 def grouped_bars(df: pd.DataFrame, labels: dict[str, str], year: int | None) -> go.Figure:

@@ -108,6 +108,7 @@ def same_agency(a: str, b: str) -> bool:
 class Library:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path else default_path()
+        self._agency_cache: tuple[int, dict[str, str]] | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
@@ -241,7 +242,10 @@ class Library:
         return row[0] if row else None
 
     def agency_map(self) -> dict[str, str]:
-        """Printed agency name → the name the library groups it under."""
+        """Printed agency name → the name the library groups it under (memoised per generation)."""
+        generation = self.generation
+        if self._agency_cache and self._agency_cache[0] == generation:
+            return self._agency_cache[1]
         with self._connect() as db:
             names = [r[0] for r in db.execute("SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL")]
             links = dict(db.execute("SELECT name, canonical FROM agency_links").fetchall())
@@ -253,10 +257,19 @@ class Library:
             match = next((c for c in canonical.values() if same_agency(name, c)), None)
             canonical[name] = match or name
         canonical.update({n: c for n, c in links.items()})
+        self._agency_cache = (generation, canonical)
         return canonical
 
     def all(self) -> list[StoredReport]:
         return self._select("", ())
+
+    def index(self) -> list[dict]:
+        """Every stored report without its record: enough to list and choose (id, file, agency, year)."""
+        mapping = self.agency_map()
+        with self._connect() as db:
+            rows = db.execute("SELECT id, name, agency, year, uploaded_at, errors FROM reports ORDER BY uploaded_at, id").fetchall()
+        return [{"id": r[0], "name": r[1], "agency": mapping.get(r[2], r[2]), "printed_agency": r[2], "year": r[3],
+                 "uploaded_at": r[4], "errors": r[5]} for r in rows]
 
     def current(self) -> list[StoredReport]:
         """One report per agency-year (its latest version); reports without agency or year stay apart."""

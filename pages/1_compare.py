@@ -16,7 +16,8 @@ if not ui.empty_notice(data):
     m = M.METRICS[key]
     st.caption(m.definition or f"表格字段：{m.label}")
     table = wide[["agency", key]].rename(columns={key: "value"})
-    ui.chart(C.ranked_bars(table, m.label, m.unit, filters.year, M.peer_mean(table["value"])),
+    shown = filters.limit(table, "value")
+    ui.chart(C.ranked_bars(shown, m.label, m.unit, filters.year, M.peer_mean(table["value"]), of=int(table["value"].notna().sum())),
              f"{m.label}_{filters.year}年_机构排名", table.rename(columns={"agency": "机构", "value": m.label}), "ranked")
 
     st.subheader("多项指标")
@@ -24,7 +25,7 @@ if not ui.empty_notice(data):
     chosen = ui.multiselect("选择要并列比较的指标", options, "metrics", default=defaults, format_func=ui.metric_label)
     if chosen:
         labels = {k: M.METRICS[k].label for k in chosen}
-        sub = wide[["agency", *chosen]].sort_values("agency")
+        sub = filters.limit(wide[["agency", *chosen]], chosen[0]).sort_values("agency")
         out = sub.rename(columns={"agency": "机构", **labels})
         ui.chart(C.grouped_bars(sub, labels, filters.year), f"多项指标对比_{filters.year}年", out, "grouped")
         ui.chart(C.heatmap(sub, labels, filters.year), f"机构指标热力图_{filters.year}年", out, "heatmap")

@@ -8,10 +8,13 @@ from core import metrics as M
 
 data, filters = ui.frame("申请办理")
 if not ui.empty_notice(data):
-    wide = filters.apply(data.wide).sort_values("agency")
+    wide = filters.apply(data.wide)
     if wide.empty:
         st.warning("所选年度与筛选条件下没有报告。")
         st.stop()
+    wide = filters.limit(wide, "applications.total.total").sort_values("agency")
+    if filters.top and len(wide) == filters.top:
+        st.caption(f"图表显示办结总数最多的 {filters.top} 个机构（可在左侧「图表中的机构」调整）。")
     year = filters.year
     flow = {"applications.new_received.total": "本年新收", "applications.carried_over.total": "上年结转",
             "applications.total.total": "（七）办结总计", "applications.carried_forward.total": "结转下年度"}

@@ -8,10 +8,14 @@ from core import metrics as M
 
 data, filters = ui.frame("复议诉讼")
 if not ui.empty_notice(data):
-    wide = filters.apply(data.wide).sort_values("agency")
+    wide = filters.apply(data.wide)
     if wide.empty:
         st.warning("所选年度与筛选条件下没有报告。")
         st.stop()
+    wide = wide.assign(_cases=wide[[k for k in ("review.total", "derived.litigation_total") if k in wide]].sum(axis=1))
+    wide = filters.limit(wide, "_cases").sort_values("agency")
+    if filters.top and len(wide) == filters.top:
+        st.caption(f"图表显示复议、诉讼案件最多的 {filters.top} 个机构（可在左侧「图表中的机构」调整）。")
     year = filters.year
     results = {c: label for c, label in F.REVIEW_COLUMNS if c != "total"}
     for group, group_label in F.REVIEW_GROUPS:

@@ -20,5 +20,6 @@ if not ui.empty_notice(data):
         if table is None or table["value"].notna().sum() == 0:
             st.info(f"所选机构的报告中没有{m.label}数据。")
             continue
-        ui.chart(C.ranked_bars(table, m.label, m.unit, filters.year, M.peer_mean(table["value"])),
+        ui.chart(C.ranked_bars(filters.limit(table, "value"), m.label, m.unit, filters.year, M.peer_mean(table["value"]),
+                               of=int(table["value"].notna().sum())),
                  f"{m.label}_{filters.year}年", table.rename(columns={"agency": "机构", "value": f"{m.label}（{m.unit}）"}), key)

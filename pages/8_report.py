@@ -12,14 +12,14 @@ HIGHLIGHT = {"error": "background-color: #f8d0cb", "warning": "background-color:
 
 data, filters = ui.frame("报告详情")
 library = ui.lib()
-stored = sorted(library.all(), key=lambda s: (s.agency or "", s.year or 0, s.uploaded_at))
+stored = sorted(library.index(), key=lambda r: (r["agency"] or "", r["year"] or 0, r["uploaded_at"]))
 if not stored:
     ui.empty_notice(data)
     st.stop()
-by_id = {s.id: s for s in stored}
-choice = ui.select("报告", list(by_id), "id", default=stored[-1].id,
-                   format_func=lambda i: f"{by_id[i].agency or '（未识别机构）'}　{by_id[i].year or '—'}年　·　{by_id[i].name}")
-s = by_id[choice]
+by_id = {r["id"]: r for r in stored}
+choice = ui.select("报告", list(by_id), "id", default=stored[-1]["id"],
+                   format_func=lambda i: f"{by_id[i]['agency'] or '（未识别机构）'}　{by_id[i]['year'] or '—'}年　·　{by_id[i]['name']}")
+s = library.get(choice)
 report, f = s.report, s.fields
 a, b, c, d = st.columns(4)
 a.metric("机构", s.agency or "—", help=f"报告中写作：{s.printed_agency}" if s.printed_agency != s.agency else None)
@@ -37,8 +37,7 @@ for w in report.warnings:
 left, right = st.columns([3, 2])
 with right:
     st.subheader(f"校验发现（{len(report.warnings)} 条）")
-    series = M.warnings_frame([x for x in data.reports if x.agency == s.agency])
-    cross = series[(series["report_id"] == s.id) & series["rule"].isin(["R5", "R7", "R8"])]
+    cross = data.warnings[(data.warnings["report_id"] == s.id) & data.warnings["rule"].isin(["R5", "R7", "R8"])]
     if not report.warnings and cross.empty:
         st.success("本报告的表格数字相互一致，未发现问题。")
     for w in report.warnings:
@@ -72,6 +71,6 @@ with col3.popover("删除此报告"):
         library.delete(s.id)
         del st.query_params["id"]
         st.rerun()
-versions = [x for x in stored if x.agency == s.agency and x.year == s.year and s.agency]
+versions = [r["name"] for r in stored if r["agency"] == s.agency and r["year"] == s.year and s.agency]
 if len(versions) > 1:
-    st.caption("同一机构同一年度的版本（图表使用最新一份）：" + "；".join(x.name for x in versions))
+    st.caption("同一机构同一年度的版本（图表使用最新一份）：" + "；".join(versions))

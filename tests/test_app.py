@@ -1,0 +1,129 @@
+"""Every page of the dashboard run by Streamlit's AppTest, against the bundled sample library and an
+empty one: no exception, the key elements present, filters change what is shown."""
+import json
+import os
+import random
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from core.library import Library
+from core.synthetic import make_report, render_text
+
+PAGES = ["app.py", "pages/1_compare.py", "pages/2_trends.py", "pages/3_applications.py", "pages/4_review.py",
+         "pages/5_fees.py", "pages/6_checks.py", "pages/7_upload.py", "pages/8_report.py"]
+TITLES = ["总览", "机构对比", "年度趋势", "申请办理", "复议诉讼", "收费", "数据校验", "上传报告", "报告详情"]
+
+
+def run(page: str, db, params: dict | None = None) -> AppTest:
+    os.environ["GOVREPORT_DB"] = str(db)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page != "app.py":
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figures(at) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    """The library a fresh start builds: the bundled sample reports plus two agencies over years."""
+    db = tmp_path_factory.mktemp("bundled") / "lib.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded()
+    rng = random.Random(11)
+    for agency in ("甲县财政局", "乙县教育局"):
+        for year in (2022, 2023, 2024):
+            r = make_report(rng, template="2021", agency=agency, year=year, blank_columns=False)
+            lib.add(render_text(r, "cells").encode(), f"{agency}{year}.txt")
+    return db
+
+
+@pytest.fixture()
+def empty(tmp_path):
+    db = tmp_path / "empty.sqlite3"
+    Library(db).ensure_seeded(tmp_path)  # nothing to load: an empty library
+    return db
+
+
+@pytest.mark.parametrize("page,title", zip(PAGES, TITLES))
+def test_every_page_on_the_bundled_library(bundled, page, title):
+    at = run(page, bundled)
+    assert at.title[0].value == title
+    if page not in ("pages/7_upload.py", "pages/8_report.py", "pages/6_checks.py"):
+        assert figures(at), "a chart is drawn"
+        spec = figures(at)[0]
+        assert "数据来源" in spec["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize("page,title", zip(PAGES, TITLES))
+def test_every_page_on_an_empty_library(empty, page, title):
+    at = run(page, empty)
+    assert at.title[0].value == title
+    if page != "pages/7_upload.py":
+        assert any("资料库中还没有报告" in i.value for i in at.info)
+
+
+def test_year_filter_changes_the_ranking(bundled):
+    fig_2023 = figures(run("pages/1_compare.py", bundled, {"year": "2023"}))[0]
+    fig_2024 = figures(run("pages/1_compare.py", bundled, {"year": "2024"}))[0]
+    assert "2023年" in fig_2023["layout"]["title"]["text"] and "2024年" in fig_2024["layout"]["title"]["text"]
+    assert fig_2023["data"][0]["x"] != fig_2024["data"][0]["x"]
+
+
+def test_agency_search_narrows_every_chart(bundled):
+    at = run("pages/1_compare.py", bundled, {"year": "2023", "q": "甲县"})
+    bars = figures(at)[0]["data"][0]["y"]
+    assert bars == ["甲县财政局"]
+
+
+def test_url_state_restores_the_metric(bundled):
+    at = run("pages/1_compare.py", bundled, {"year": "2024", "metric": "review.total"})
+    assert "行政复议·总计" in figures(at)[0]["layout"]["title"]["text"]
+    assert at.query_params["metric"] == ["review.total"] or at.query_params["metric"] == "review.total"
+
+
+def test_checks_page_lists_the_r2_break_of_the_2020_report(bundled):
+    at = run("pages/6_checks.py", bundled, {"severity": "error"})
+    table = at.dataframe[-1].value
+    r2 = table[table["规则"].str.startswith("R2")]
+    if not len(r2):
+        pytest.skip("no sample report with an R2 break is bundled")
+    assert "市住建局" in set(r2["机构"]) and r2["说明"].str.contains("相差1").any()
+
+
+def test_trend_page_draws_the_chosen_agencies(bundled):
+    at = run("pages/2_trends.py", bundled, {"agencies": "甲县财政局,乙县教育局"})
+    names = {t["name"] for t in figures(at)[0]["data"]}
+    assert names == {"甲县财政局", "乙县教育局"}
+
+
+def test_upload_stores_good_files_and_reports_bad_ones(tmp_path):
+    db = tmp_path / "u.sqlite3"
+    Library(db).ensure_seeded(tmp_path)
+    at = run("pages/7_upload.py", db)
+    r = make_report(random.Random(3), template="2021", agency="丙县民政局", year=2023)
+    at.file_uploader[0].set_value([("good.txt", render_text(r, "tab_grid").encode(), "text/plain"),
+                                   ("empty.txt", b"", "text/plain")]).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("丙县民政局" in s.value for s in at.success)
+    assert any("empty.txt" in e.value for e in at.error)
+    assert [s.name for s in Library(db).all()] == ["good.txt"]
+
+
+def test_report_page_highlights_cells_behind_warnings(bundled):
+    lib = Library(bundled)
+    target = next((s for s in lib.all() if any(w.rule == "R2" and w.severity == "error" for w in s.report.warnings)), None)
+    if target is None:
+        pytest.skip("no sample report with an R2 break is bundled")
+    at = run("pages/8_report.py", bundled, {"id": str(target.id)})
+    assert any("R2" in e.value for e in at.error)
+    assert any("市住建局" in m.value for m in at.metric)
