@@ -29,6 +29,7 @@ from core.readers import sniff
 from core.record import Report
 
 ENV_VAR = "GOVREPORT_DB"
+SAMPLES_ENV_VAR = "GOVREPORT_SAMPLES"  # where the first start loads reports from (default: sample_reports/)
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "library.sqlite3"
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_reports"
 DOCUMENT_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm", ".doc", ".wps")
@@ -215,8 +216,9 @@ class Library:
             self.reparse(report_id)
         return len(ids)
 
-    def ensure_seeded(self, sample_dir: Path = SAMPLE_DIR) -> int:
+    def ensure_seeded(self, sample_dir: Path | None = None) -> int:
         """On the first start, load the bundled sample reports so the dashboard is useful at once."""
+        sample_dir = sample_dir or Path(os.environ.get(SAMPLES_ENV_VAR) or SAMPLE_DIR)
         with self._connect() as db:
             if db.execute("SELECT 1 FROM settings WHERE key = 'seeded'").fetchone():
                 return 0

@@ -182,12 +182,18 @@ class TemplateTable:
     keys: pd.DataFrame
 
 
-def report_tables(fields, template: str) -> list[TemplateTable]:
-    """Tables 2, 3 and 4 of one record, laid out as the template prints them; blank cells are ''."""
+UNREADABLE_RULES = ("short_row", "unreadable_cell")
+
+
+def report_tables(fields, template: str, unreadable: set[str] = frozenset()) -> list[TemplateTable]:
+    """Tables 2, 3 and 4 of one record, laid out as the template prints them: a blank cell stays
+    blank, a cell that could not be read shows 「？」."""
     def show(key: str) -> str:
+        if key in unreadable:
+            return "？"
         v = fields.get(key)
         if v is None:
-            return "" if key not in fields else "—"
+            return ""
         return f"{v:g}" if isinstance(v, float) else str(v)
 
     out = []

@@ -34,7 +34,8 @@ for w in report.warnings:
         if order[w.severity] < order.get(severity_of.get(k, "info"), 3) or k not in severity_of:
             severity_of[k] = w.severity
 
-left, right = st.columns([3, 2])
+unreadable = {k for w in report.warnings if w.rule in M.UNREADABLE_RULES for k in w.keys}
+left, right = st.columns([2, 1])
 with right:
     st.subheader(f"校验发现（{len(report.warnings)} 条）")
     cross = data.warnings[(data.warnings["report_id"] == s.id) & data.warnings["rule"].isin(["R5", "R7", "R8"])]
@@ -46,11 +47,11 @@ with right:
     for _, w in cross.iterrows():
         st.warning(f"**{w['rule']}**（跨年度）　{w['message']}")
 with left:
-    for table in M.report_tables(f, s.template or "2021"):
+    for table in M.report_tables(f, s.template or "2021", unreadable):
         st.subheader(table.title)
         colours = table.keys.map(lambda k: HIGHLIGHT.get(severity_of.get(k, ""), ""))
-        st.dataframe(table.values.style.apply(lambda _: colours, axis=None), hide_index=True, height="content")
-    st.caption("红色：该单元格所在的行或列不满足模板的勾稽规则；黄色：缺格、无法识别或可疑；空白：报告中该格为空；「—」：无法读取。")
+        st.table(table.values.style.apply(lambda _: colours, axis=None).hide(axis="index"))
+    st.caption("红色：该单元格所在的行或列不满足模板的勾稽规则；黄色：缺格、无法识别或可疑；空白：报告中该格为空或为「/」「—」「无」；「？」：无法读取。")
 
 st.subheader("数值来源")
 prov = pd.DataFrame([{"字段": F.label(k), "数值": "" if f.get(k) is None else str(f.get(k)), "位置": p.where, "行（原文）": p.row, "列": p.col, "原文": p.text}
