@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from core import fields as F
-from core.grid import Paragraph
+from core.grid import JoinedText, Paragraph
 from core.record import Value, Warning
 
 Fields = Mapping[str, Value]
@@ -164,17 +164,12 @@ def _text_vs_table(fields: Fields, narrative: Sequence[Paragraph]) -> list[Warni
         checks.append((_LITIGATION, {(direct or 0) + (after or 0)},
                        ("litigation_direct.total", "litigation_after_review.total"), "行政诉讼案件", "表四行政诉讼总计（直接起诉+复议后起诉）"))
     out = []
+    body = JoinedText.of(list(narrative))
+    clauses = [(c.start(), c.group(0)) for c in re.finditer(r"[^。；;]+", body.text)
+               if "备案" not in c.group(0) and "转办" not in c.group(0)]
     for pattern, accepted, keys, what, table_name in checks:
-        for p in narrative:
-            text = re.sub(r"\s+", "", p.text)
-            found = None
-            for clause in re.split(r"[。；;]", text):
-                if "备案" in clause or "转办" in clause:
-                    continue
-                m = pattern.search(clause)
-                if m:
-                    found = m
-                    break
+        for start, clause in clauses:
+            found = pattern.search(clause)
             if found is None:
                 continue
             stated = float(next(g for g in found.groups() if g is not None))
@@ -182,7 +177,7 @@ def _text_vs_table(fields: Fields, narrative: Sequence[Paragraph]) -> list[Warni
                 shown = min(accepted, key=lambda v: abs(v - stated))
                 out.append(Warning("R6", "warning", keys,
                                    f"正文称{what} {_fmt(stated)} 件（「{found.group(0)}」），但{table_name}为 {_fmt(shown)}，相差{_fmt(abs(stated - shown))}。",
-                                   p.where))
+                                   body.where(start + found.start())))
             break
     return out
 

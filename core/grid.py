@@ -56,3 +56,30 @@ class Document:
     @property
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
+
+
+@dataclass
+class JoinedText:
+    """Narrative paragraphs as one text, so a sentence wrapped over two lines (a PDF line, a text
+    line) is matched whole; `where(offset)` names the paragraph a match starts in."""
+
+    text: str
+    starts: list[int]
+    places: list[str]
+
+    @classmethod
+    def of(cls, paragraphs: list[Paragraph]) -> "JoinedText":
+        text, starts, places = [], [], []
+        offset = 0
+        for p in paragraphs:
+            piece = "".join(p.text.split())  # Chinese wraps without a space; spaces carry no meaning here
+            starts.append(offset)
+            places.append(p.where)
+            text.append(piece)
+            offset += len(piece)
+        return cls("".join(text), starts, places)
+
+    def where(self, offset: int) -> str:
+        from bisect import bisect_right
+        i = bisect_right(self.starts, offset) - 1
+        return self.places[i] if i >= 0 else ""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from core import fields as F
-from core.grid import Cell, Document, Paragraph, Table
+from core.grid import Cell, Document, JoinedText, Paragraph, Table
 from core.record import Provenance, Value, Warning
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -418,29 +418,28 @@ class _Parser:
         self.out.provenance[key] = Provenance(where, row, "", str(value))
 
     def narrative_values(self) -> None:
-        for p in self.out.narrative:
-            m = _PUBLISHED.search(norm(p.text))
-            if m:
-                self._meta("proactive.published_total", int(m.group(1)), p.where, "正文")
-                self.out.provenance["proactive.published_total"] = Provenance(p.where, "正文", "", m.group(0))
-                break
+        """Totals stated in the prose: items published (section 一) and the processing fee (section 六)."""
+        body = JoinedText.of(self.out.narrative)
+        m = _PUBLISHED.search(unicodedata.normalize("NFKC", body.text))
+        if m:
+            self._meta("proactive.published_total", int(m.group(1)), body.where(m.start()), "正文")
+            self.out.provenance["proactive.published_total"] = Provenance(body.where(m.start()), "正文", "", m.group(0))
         section6 = _section(self.out.narrative, "六")
-        for p in section6 + [p for p in self.out.narrative if p not in section6]:
-            t = norm(p.text)
-            if "处理费" not in t:
-                continue
-            m = _FEE_AMOUNT.search(t)
-            if m:
-                amount = float(m.group(1))
-                amount = amount * 10000 if m.group(2) == "万元" else amount
-                value: Value = int(amount) if amount == int(amount) else amount
-            elif _FEE_NONE.search(t):
-                value, m = 0, _FEE_NONE.search(t)
-            else:
-                continue
-            self.out.fields["processing_fee.yuan"] = value
-            self.out.provenance["processing_fee.yuan"] = Provenance(p.where, "六、其他需要报告的事项", "", m.group(0))
-            break
+        for part in (JoinedText.of(section6), body):
+            text = unicodedata.normalize("NFKC", part.text)
+            for clause in re.finditer(r"[^。；;]*处理费[^。；;]*", text):
+                m = _FEE_AMOUNT.search(clause.group(0))
+                if m:
+                    amount = float(m.group(1)) * (10000 if m.group(2) == "万元" else 1)
+                    value: Value = int(amount) if amount == int(amount) else amount
+                elif _FEE_NONE.search(clause.group(0)):
+                    value = 0
+                else:
+                    continue
+                where = part.where(clause.start())
+                self.out.fields["processing_fee.yuan"] = value
+                self.out.provenance["processing_fee.yuan"] = Provenance(where, "六、其他需要报告的事项", "", clause.group(0))
+                return
 
 
 _PUBLISHED = re.compile(r"(?:主动公开|发布|公开发布|公开)[^。；;，,\d]{0,20}?信息(?:共计|共|合计|总计|累计)?(\d+)条(?!以上)")
