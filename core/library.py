@@ -112,14 +112,26 @@ class Library:
         self._agency_cache: tuple[int, dict[str, str]] | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
+            self._use_wal(db)
             db.executescript(_SCHEMA)
+
+    @staticmethod
+    def _use_wal(db: sqlite3.Connection) -> None:
+        """WAL lets readers go on while one session writes; it is a property of the file, set once.
+        Switching needs a moment with no other writer, and SQLite does not wait for that itself."""
+        for _ in range(100):
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError:
+                time.sleep(0.05)
 
     # -- connections ---------------------------------------------------------------------------------
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA busy_timeout=30000")
             db.execute("PRAGMA foreign_keys=ON")
             yield db
