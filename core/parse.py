@@ -181,6 +181,9 @@ class _Parser:
                 heading = _heading_kind(block.text)
                 if heading is not None:
                     context = heading or None
+                elif context == "T3" and len(norm(block.text)) <= 40 and _CJK.search(block.text):
+                    # a label line of a table printed as text (its numbers are on the next line)
+                    kinds["T3"].append(_Row([Cell(block.text, block.where)], Table([], block.where), 0))
                 self.out.narrative.append(block)
                 continue
             for i, cells in enumerate(block.rows):
@@ -270,55 +273,13 @@ class _Parser:
         if not rows:
             self.warn("missing_table", "warning", [], "未找到表三「收到和处理政府信息公开申请情况」，依申请公开数据缺失。")
             return
-        cols = F.APPLICANT_COLUMNS
-        n = len(cols)
-        starts = _aligned_starts(rows, n)
-        group, prev_key = "", ""
+        starts = _aligned_starts(rows, len(F.APPLICANT_COLUMNS))
         seen: dict[str, list[Read]] = {}
         per_table: dict[int, list[tuple[str, list[Read], _Row]]] = {}
-        for row in rows:
-            text = norm("".join(c.text for c in row.cells))
-            if any(w in text for w in T3_HEADER_WORDS):
-                continue
-            for label in row.labels:
-                g = _GROUP.search(norm(label))
-                if g:
-                    group = g.group(1)
-            key = _t3_row(row, group, template, prev_key)
-            if key is None:
-                continue
-            prev_key = key
-            values = row.values()
-            if not values:
-                continue  # a group label on a line of its own
-            start = starts.get(id(row.table))
-            reads = None
-            if start is not None and row.label_end <= start:
-                window = row.cells[start:start + n]
-                outside = row.cells[row.label_end:start] + row.cells[start + n:]
-                if len(window) == n and not any(read_cell(c).kind == "number" for c in outside):
-                    reads = [read_cell(c) for c in window]
-            if reads is None:
-                reads = fit(values, n)
-            if key in seen:
-                if reads is not None and [r.value for r in reads] != [r.value for r in seen[key]]:
-                    self.warn("duplicate_row", "warning", [f"applications.{key}.{c}" for c, _ in cols],
-                              f"表三「{F.ROWS_BY_KEY[key].label}」出现了两次且数字不同，采用第一次出现的数值。",
-                              row.cells[0].where)
-                continue
-            if reads is None:
-                seen[key] = []
-                for col, col_label in cols:
-                    self.missing(f"applications.{key}.{col}", row, col_label)
-                numbers = sum(read_cell(c).kind == "number" for c in values)
-                self.warn("short_row", "warning", [f"applications.{key}.{c}" for c, _ in cols],
-                          f"表三「{F.ROWS_BY_KEY[key].label}」一行应有 {n} 个数字，实际读到 {numbers} 个，无法确定各数字所属的列，该行按空值处理。",
-                          row.cells[0].where)
-                continue
-            seen[key] = reads
-            per_table.setdefault(id(row.table), []).append((key, reads, row))
+        for key, row in _t3_keyed_rows(rows, template):
+            self._take_t3(key, row, starts, seen, per_table)
         for entries in per_table.values():
-            self._store_t3(entries, cols, dense=_dense(entries) and not entries[0][2].table.regular)
+            self._store_t3(entries, F.APPLICANT_COLUMNS, dense=_dense(entries) and not entries[0][2].table.regular)
         rows_expected = [r.key for r in F.APPLICATION_ROWS if template in r.templates]
         lost = [k for k in rows_expected if k not in seen]
         if "other" in seen and template == "2021":
@@ -326,6 +287,40 @@ class _Parser:
         if lost and seen:
             names = "、".join(F.ROWS_BY_KEY[k].label for k in lost)
             self.warn("missing_row", "warning", [f"applications.{k}.total" for k in lost], f"表三缺少以下行：{names}。")
+
+    def _take_t3(self, key: str, row: _Row, starts: dict[int, int], seen: dict, per_table: dict) -> None:
+        """Read the seven values of one Table 3 row: by the table's common value column where the
+        text kept the grid, else by trimming the row's own cells; a row that cannot be placed is
+        null plus a warning."""
+        cols = F.APPLICANT_COLUMNS
+        n = len(cols)
+        values = row.values()
+        start = starts.get(id(row.table))
+        reads = None
+        if start is not None and row.label_end <= start:
+            window = row.cells[start:start + n]
+            outside = row.cells[row.label_end:start] + row.cells[start + n:]
+            if len(window) == n and not any(read_cell(c).kind == "number" for c in outside):
+                reads = [read_cell(c) for c in window]
+        if reads is None:
+            reads = fit(values, n)
+        if key in seen:
+            if reads is not None and [r.value for r in reads] != [r.value for r in seen[key]]:
+                self.warn("duplicate_row", "warning", [f"applications.{key}.{c}" for c, _ in cols],
+                          f"表三「{F.ROWS_BY_KEY[key].label}」出现了两次且数字不同，采用第一次出现的数值。",
+                          row.cells[0].where)
+            return
+        if reads is None:
+            seen[key] = []
+            for col, col_label in cols:
+                self.missing(f"applications.{key}.{col}", row, col_label)
+            numbers = sum(read_cell(c).kind == "number" for c in values)
+            self.warn("short_row", "warning", [f"applications.{key}.{c}" for c, _ in cols],
+                      f"表三「{F.ROWS_BY_KEY[key].label}」一行应有 {n} 个数字，实际读到 {numbers} 个，无法确定各数字所属的列，该行按空值处理。",
+                      row.cells[0].where)
+            return
+        seen[key] = reads
+        per_table.setdefault(id(row.table), []).append((key, reads, row))
 
     def _store_t3(self, entries, cols, dense: bool) -> None:
         for key, reads, row in entries:
@@ -356,6 +351,9 @@ class _Parser:
             text = norm("".join(c.text for c in row.cells))
             if any(w in text for w in T4_WORDS + ("维持", "纠正", "审结", "起诉")):
                 continue
+            label = row.label_text
+            if label and not any(w in label for w in ("数量", "件数", "案件", "情况", "合计")):
+                continue  # a labelled line that landed here is not Table 4's data row
             cells = row.values()
             if any(read_cell(c).kind in ("number", "unreadable") for c in cells):
                 values.extend(cells)
@@ -452,6 +450,10 @@ def _heading_kind(text: str) -> str | None:
     t = norm(text)
     if len(t) > 45 or not re.match(r"^(?:[一二三四五六七八九十]+|\d+)[、.．]", t):
         return None
+    if any(k in t for r in F.APPLICATION_ROWS for k in r.keywords):
+        return None  # 「一、本年新收…」「四、结转下年度…」: a Table 3 row label printed as a line
+    if re.match(r"^\d", t) and not re.search(r"(?:情况|事项|措施)$", t):
+        return None  # 「5.要求行政机关…」: a numbered sub-row, not a section (「3、依申请公开政府信息情况」 is)
     if "主动公开" in t:
         return "T2"
     if "行政复议" in t or "行政诉讼" in t:
@@ -496,6 +498,64 @@ def _t3_row(row: _Row, group: str, template: str, prev_key: str) -> str | None:
         if r.key not in ("other", "total") and any(k in joined for k in r.keywords):
             return r.key
     return None
+
+
+def _t3_keyed_rows(rows: list[_Row], template: str) -> list[tuple[str, _Row]]:
+    """(row key, row) for every Table 3 row with values, header rows left out.
+
+    Text laid out like the printed page (pdftotext -layout, a PDF without ruling lines) wraps a
+    long label over several lines around its numbers: 「3.补正后申请内容仍」/ numbers /「不明确」.
+    Label-only lines are kept; numbers without a label of their own take the label lines above
+    them, or, when those name no row, the label lines that follow."""
+    out: list[tuple[str, _Row]] = []
+    group, prev_key = "", ""
+    pending: list[str] = []
+    orphan: tuple[_Row, str] | None = None
+    taken: set[str] = set()
+    for row in rows:
+        text = norm("".join(c.text for c in row.cells))
+        if any(w in text for w in T3_HEADER_WORDS):
+            continue
+        for label in row.labels:
+            g = _GROUP.search(norm(label))
+            if g:
+                group = g.group(1)
+        key = _t3_row(row, group, template, prev_key)
+        if not row.values():
+            pending.append(row.label_text)
+            prev_key = key or prev_key
+            if orphan is not None:
+                late = _wrapped_t3_row(orphan[1] + "".join(pending), template)
+                if late and late not in taken:
+                    out.append((late, orphan[0]))
+                    taken.add(late)
+                    orphan, pending = None, []
+            continue
+        if key is None and pending:
+            key = _wrapped_t3_row("".join(pending) + row.label_text, template)
+            key = None if key in taken else key
+        orphan = (row, "".join(pending) + row.label_text) if key is None else None
+        pending = []
+        if key is not None:
+            out.append((key, row))
+            taken.add(key)
+            prev_key = key
+    return out
+
+
+def _wrapped_t3_row(text: str, template: str) -> str | None:
+    """The row whose keyword stands last in a label wrapped over several lines (the nearest line
+    above the numbers belongs to them; earlier lines may hold group labels)."""
+    text = _strip_numbering(text)
+    best, best_end = None, -1
+    for r in F.APPLICATION_ROWS:
+        if template not in r.templates:
+            continue
+        for k in r.keywords:
+            end = text.rfind(k)
+            if end >= 0 and end + len(k) > best_end:
+                best, best_end = r.key, end + len(k)
+    return best
 
 
 def _aligned_starts(rows: list[_Row], n: int) -> dict[int, int]:

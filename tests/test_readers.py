@@ -508,3 +508,18 @@ def test_real_pingtan_html():
     assert all(len([v for v in row[3:] if v.isdigit()]) == 7 for row in rows[3:])
     assert rows[23][2] == "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
     assert texts(doc)[-1] == "2024年，无收取信息处理费情况。"
+
+
+def test_pdf_without_ruling_lines_reads_rows_from_text_lines():
+    """A table typeset without borders: no grid to rebuild, so each line 「label n … n」 is a row."""
+    from core.ingest import report_from_document
+    rows = [["一、本年新收政府信息公开申请数量", "3", "1", "0", "0", "0", "0", "4"],
+            ["（一）予以公开", "2", "1", "0", "0", "0", "0", "3"],
+            ["（七）总计", "2", "1", "0", "0", "0", "0", "3"]]
+    t = RLTable(rows)
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9)]))
+    data = _pdf([_rl_paragraph("某县财政局2023年政府信息公开工作年度报告"), _rl_paragraph("三、收到和处理政府信息公开申请情况"), t])
+    doc = read_pdf(data, "stream.pdf")
+    assert [grid(b) for b in doc.blocks if isinstance(b, Table)][0] == [rows[0]]
+    f = report_from_document(doc, "stream.pdf").fields
+    assert [f[f"applications.granted.{c}"] for c in ("natural", "commercial", "total")] == [2, 1, 3]

@@ -164,3 +164,33 @@ def test_2019_single_other_row():
     report = ingest_text(HEAD.replace("2023", "2020") + "\n".join(lines) + TAIL)
     assert report.fields["applications.other.total"] == 0
     assert "applications.other_other.total" not in report.fields
+
+
+def _layout_line(label: str, values: list[str], width: int = 24) -> str:
+    """A row as pdftotext -layout prints it: the label, then each value right-aligned in its column."""
+    pad = label + " " * max(2, width - len(label))
+    return pad + "".join(v.rjust(8) for v in values)
+
+
+def test_layout_text_wrapped_labels_page_footer_and_blank_cells_by_position():
+    lines = []
+    for label, key in T3_ROWS:
+        vals = VALUES.get(key, ZERO)
+        if key == "unable_unclear":  # label wrapped around its numbers, a page break just before
+            lines += ["", "                 -2-", "\f    3.补正后申请内容仍", _layout_line("", vals).rstrip(), "    不明确"]
+        elif key == "granted":  # blank cells: only their column positions tell where the numbers belong
+            lines.append(_layout_line(label, ["2", "1", "", "", "", "", "3"]))
+        else:
+            lines.append(_layout_line(label, vals))
+    report = ingest_text(HEAD + "\n".join(lines) + TAIL)
+    values = dict(VALUES, granted=["2", "1", "", "", "", "", "3"])
+    _check_t3(report, values)
+    assert not any(w.rule == "short_row" for w in report.warnings)
+
+
+def test_layout_row_that_cannot_be_placed_by_position_stays_null():
+    lines = [_layout_line(label, VALUES.get(key, ZERO)) for label, key in T3_ROWS]
+    lines[2] = "（一）予以公开" + "    2" + "  1" + "   3"  # no column positions to go by
+    report = ingest_text(HEAD + "\n".join(lines) + TAIL)
+    assert report.fields["applications.granted.total"] is None
+    assert any(w.rule == "short_row" and "予以公开" in w.message for w in report.warnings)

@@ -39,3 +39,15 @@ def join_pieces(pieces: Iterable[str]) -> str:
             out += " "
         out += piece
     return out
+
+
+# A page header or footer line: 「- 3 -」, 「— 3 —」, 「3」, 「第 3 页」, 「第3页 共6页」, 「3/6」 (spaces around the
+# dashes and words removed first, never between digits: a table row 「0 0 0」 is not a page number).
+_PAGE_NUMBER = re.compile(r"^(?:[-—–－]*\d{1,4}[-—–－]*|第\d{1,4}页(?:共\d{1,4}页)?|\d{1,4}/\d{1,4})$")
+_AROUND_MARKS = re.compile(r"\s*([-—–－/第页共])\s*")
+
+
+def is_page_number(text: str) -> bool:
+    """True for a line that is only a page number (the caller decides whether it sits in a margin)."""
+    return bool(_PAGE_NUMBER.match(_AROUND_MARKS.sub(r"\1", text.strip())))
+

@@ -22,7 +22,8 @@ from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_
 from pdfplumber.utils.text import chars_to_textmap, dedupe_chars, extract_text
 
 from core.grid import Cell, Document, Paragraph, ReadError, Table
-from core.readers.cells import clean, join_pieces
+from core.readers.cells import clean, is_page_number, join_pieces
+from core.readers.text import row_from_line
 
 MAX_PAGES = 60
 TIME_BUDGET_S = 60.0  # a 20-page report takes ~3 s; beyond this the file is pathological
@@ -37,10 +38,6 @@ MARGIN_SHARE = 0.1  # top/bottom share of the page where headers and footers liv
 MAX_PAGE_GRAPHICS = 3000
 MAX_CROSSINGS = 2500
 
-# A page header/footer: 「- 3 -」, 「— 3 —」, 「3」, 「第 3 页」, 「第3页 共6页」, 「3/6」 (spaces around the
-# dashes and words removed first, never between digits: a table row 「0 0 0」 is not a page number).
-_PAGE_NUMBER = re.compile(r"^(?:[-—–－]*\d{1,4}[-—–－]*|第\d{1,4}页(?:共\d{1,4}页)?|\d{1,4}/\d{1,4})$")
-_AROUND_MARKS = re.compile(r"\s*([-—–－/第页共])\s*")
 _NUMERIC = set("0123456789.,")
 _OFFICE_TITLE = re.compile(r"^(?:Microsoft Word|WPS)\s*-\s*|\.(?:docx?|wps|pdf)$", re.I)
 
@@ -111,7 +108,20 @@ def _read(pdf: pdfplumber.PDF, name: str) -> Document:
     if total < MIN_TEXT_CHARS:
         raise ReadError(f"{name}：这是扫描版 PDF（没有可提取的文字层），无法读取表格数字。"
                         "请上传 Word 或网页版本，或提供可复制文字的 PDF。")
-    return Document(blocks=_join_continued(placed), title_hint=_title(pdf), format="pdf")
+    blocks = _join_continued(placed)
+    if not any(isinstance(b, Table) for b in blocks):
+        blocks = [_line_row(b) for b in blocks]
+    return Document(blocks=blocks, title_hint=_title(pdf), format="pdf")
+
+
+def _line_row(block: Paragraph | Table) -> Paragraph | Table:
+    """In a PDF drawn without ruling lines, a line 「label n n n」 is a table row (its blank cells are
+    lost, so the parser will call a short row what it cannot place)."""
+    if isinstance(block, Paragraph):
+        cells = row_from_line(block.text, min_gap=1)
+        if cells:
+            return Table([[Cell(t, block.where) for t in cells]], block.where, regular=False)
+    return block
 
 
 def _garbled(text: str) -> bool:
@@ -165,7 +175,7 @@ class _BoundedFinder(TableFinder):
 def _is_page_number(line: dict, text: str, height: float) -> bool:
     """A page header or footer: a page number alone on a line in the top or bottom margin."""
     in_margin = line["bottom"] > height * (1 - MARGIN_SHARE) or line["top"] < height * MARGIN_SHARE
-    return in_margin and bool(_PAGE_NUMBER.match(_AROUND_MARKS.sub(r"\1", text)))
+    return in_margin and is_page_number(text)
 
 
 def _is_visible(obj: dict) -> bool:

@@ -12,19 +12,40 @@ tables are marked `regular=False` and the parser aligns values by row labels.
 from __future__ import annotations
 
 import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
 
 from core.grid import Cell, Document, Paragraph, ReadError, Table
+from core.readers.cells import is_page_number
 from core.readers.charset import decode
 
 MAX_LINES = 200_000
 MAX_LINE_CHARS = 100_000
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _BLANK = re.compile(r"^[\s\u00a0\u3000\ufeff]*$")
 # Only a truly empty line ends a row: a line of non-breaking spaces is an empty cell's paragraph.
 _SEPARATOR = re.compile(r"^[ \r\ufeff]*$")
 _SECTION_HEAD = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # a label followed by two or more numbers separated by runs of spaces (pdftotext -layout)
-_SPACED_ROW = re.compile(r"^\s*(?P<label>\S*[\u4e00-\u9fff].*?[^\s\d.,+\-])\s{2,}(?P<cells>[-+]?\d[\d.,]*(?:\s+(?:[-+]?\d[\d.,]*|[/—－-]))+)\s*$")
+_ROW_LINE = re.compile(r"^\s*(?P<label>\S*[\u4e00-\u9fff](?:.*?[^\s\d.,+\-])?)(?P<gap>\s+)"
+                       r"(?P<cells>[-+]?\d[\d.,]*(?:万元|元)?(?:\s+(?:[-+]?\d[\d.,]*(?:万元|元)?|[/—－-]))*)\s*$")
+_NUMBER_LINE = re.compile(r"^\s*(?:[-+]?\d[\d.,]*\s+){4,}[-+]?\d[\d.,]*\s*$")
+
+
+def row_from_line(line: str, min_gap: int = 2) -> list[str] | None:
+    """The cells of a table row printed as one line of text (`规章  0  0  0`, or five or more bare
+    numbers as a Table 4 row), or None. `min_gap` is the run of spaces required after the label:
+    two in running text, where a sentence may end in a number; one for a PDF line."""
+    if len(line) > 300:
+        return None
+    m = _ROW_LINE.match(line)
+    if m and len(m["gap"]) >= min_gap:
+        return [m["label"].strip(), *m["cells"].split()]
+    if _NUMBER_LINE.match(line):
+        return line.split()
+    return None
 
 
 def read_text(data: bytes, name: str) -> Document:
@@ -42,24 +63,89 @@ def parse_text(text: str, name: str = "") -> Document:
         raise ReadError(f"{name}：文本超过 {MAX_LINES} 行，不像一份年度报告。")
     lines = [ln[:MAX_LINE_CHARS] for ln in lines]
     blocks: list = []
+    spaced_rows: list[_SpacedRow] = []
+    page = 0
     i = 0
     while i < len(lines):
+        page += lines[i].count("\f")
         if _is_table_line(lines[i]):
             end = _block_end(lines, i)
             blocks.append(_table(lines, i, end))
             i = end
             continue
-        line = lines[i]
-        spaced = _SPACED_ROW.match(line) if len(line) < 300 and "  " in line else None
+        line = lines[i].replace("\f", "")
+        spaced = row_from_line(line) if "  " in line or "\u3000" in line else None
         if spaced:
-            where = f"第{i + 1}行"
-            cells = [Cell(spaced["label"].strip(), where)]
-            cells += [Cell(tok, where) for tok in spaced["cells"].split()]
-            blocks.append(Table([cells], where, regular=False))
-        elif not _BLANK.match(lines[i]):
-            blocks.append(Paragraph(_clean_markdown(lines[i]), f"第{i + 1}行"))
+            spaced_rows.append(_SpacedRow(len(blocks), page, f"第{i + 1}行", spaced, _centres(line, spaced)))
+            blocks.append(Table([[Cell(t, spaced_rows[-1].where) for t in spaced]], spaced_rows[-1].where, regular=False))
+        elif not _BLANK.match(line) and not is_page_number(line):  # page footers of extracted PDF text
+            blocks.append(Paragraph(_clean_markdown(line), f"第{i + 1}行"))
         i += 1
+    for row, cells in _align_columns(spaced_rows):
+        blocks[row.block] = Table([[Cell(t, row.where) for t in cells]], row.where, regular=False)
     return Document(blocks=blocks, format="text")
+
+
+@dataclass
+class _SpacedRow:
+    block: int  # index of its one-row table among the blocks
+    page: int  # pages are separated by form feeds in pdftotext output
+    where: str
+    cells: list[str]  # label (if any) then the value tokens
+    centres: list[float]  # character position of each value token's centre
+
+    @property
+    def label(self) -> list[str]:
+        return self.cells[: len(self.cells) - len(self.centres)]
+
+
+def _centres(line: str, cells: list[str]) -> list[float]:
+    """Centres of the value tokens, found from the right (the label may contain the same digits)."""
+    tokens = list(re.finditer(r"\S+", line))
+    values = len(cells) - (1 if cells and _CJK_CHAR.search(cells[0]) else 0)
+    return [(m.start() + m.end()) / 2 for m in tokens[len(tokens) - values:]]
+
+
+def _table_span(rows: list[_SpacedRow], first: _SpacedRow, last: _SpacedRow, full: int) -> list[_SpacedRow]:
+    """The spaced rows of the table the full rows belong to: those between them, and those just
+    before or after (at most a few wrapped label lines away), never past a row with more values."""
+    i, j = rows.index(first), rows.index(last)
+    while i > 0 and first.block - rows[i - 1].block <= 4 and len(rows[i - 1].centres) <= full:
+        i -= 1
+        first = rows[i]
+    while j + 1 < len(rows) and rows[j + 1].block - last.block <= 4 and len(rows[j + 1].centres) <= full:
+        j += 1
+        last = rows[j]
+    return rows[i:j + 1]
+
+
+def _align_columns(rows: list[_SpacedRow]) -> list[tuple[_SpacedRow, list[str]]]:
+    """Spaced rows (pdftotext -layout) lose their blank cells; where a page holds several full rows
+    of k values, their positions give the k columns, and a shorter row between the first and the
+    last full row gets its values placed by position, blanks as empty cells. A row whose values do
+    not each sit clearly under one column is left as it is (the parser then calls it short)."""
+    out = []
+    for page in sorted({r.page for r in rows}):
+        on_page = [r for r in rows if r.page == page]
+        counts = Counter(len(r.centres) for r in on_page)
+        full = max((k for k, n in counts.items() if k >= 3 and n >= 2), default=None)
+        if full is None:
+            continue
+        full_rows = [r for r in on_page if len(r.centres) == full]
+        anchors = [statistics.median(r.centres[j] for r in full_rows) for j in range(full)]
+        gap = min(b - a for a, b in zip(anchors, anchors[1:]))
+        inside = _table_span(on_page, full_rows[0], full_rows[-1], full)
+        for r in inside:
+            if not 0 < len(r.centres) < full:
+                continue
+            slots = [min(range(full), key=lambda j: abs(anchors[j] - c)) for c in r.centres]
+            if len(set(slots)) != len(slots) or any(abs(anchors[j] - c) > gap / 2 for j, c in zip(slots, r.centres)):
+                continue
+            values = [""] * full
+            for j, text in zip(slots, r.cells[len(r.label):]):
+                values[j] = text
+            out.append((r, r.label + values))
+    return out
 
 
 def _clean_markdown(line: str) -> str:
