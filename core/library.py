@@ -245,6 +245,11 @@ class Library:
         with self._write() as db:
             db.execute("INSERT OR REPLACE INTO agency_links VALUES (?, ?)", (name, canonical))
 
+    def agency_links(self) -> dict[str, str]:
+        """The merges and splits made by hand: printed name → name it is grouped under."""
+        with self._connect() as db:
+            return dict(db.execute("SELECT name, canonical FROM agency_links").fetchall())
+
     def unlink_agency(self, name: str) -> None:
         with self._write() as db:
             db.execute("DELETE FROM agency_links WHERE name = ?", (name,))

@@ -72,6 +72,22 @@ with col3.popover("删除此报告"):
         library.delete(s.id)
         del st.query_params["id"]
         st.rerun()
+if s.printed_agency:
+    with st.expander("机构归并"):
+        st.caption(f"本报告写作「{s.printed_agency}」，资料库中归入「{s.agency}」。"
+                   "名称只差地区前缀的（如「洪泽区人民政府」与「淮安市洪泽区人民政府」）会自动视为同一机构。")
+        agencies = sorted({r["agency"] for r in stored if r["agency"]})
+        target = st.selectbox("归入机构", agencies, index=agencies.index(s.agency) if s.agency in agencies else 0)
+        b1, b2, b3 = st.columns(3)
+        if b1.button("归入所选机构", disabled=target == s.agency):
+            library.link_agency(s.printed_agency, target)
+            st.rerun()
+        if b2.button("作为单独的机构", help="不与任何名称相近的机构自动合并"):
+            library.link_agency(s.printed_agency, s.printed_agency)
+            st.rerun()
+        if s.printed_agency in library.agency_links() and b3.button("恢复自动匹配"):
+            library.unlink_agency(s.printed_agency)
+            st.rerun()
 versions = [r["name"] for r in stored if r["agency"] == s.agency and r["year"] == s.year and s.agency]
 if len(versions) > 1:
     st.caption("同一机构同一年度的版本（图表使用最新一份）：" + "；".join(versions))

@@ -127,3 +127,27 @@ def test_report_page_highlights_cells_behind_warnings(bundled):
     at = run("pages/8_report.py", bundled, {"id": str(target.id)})
     assert any("R2" in e.value for e in at.error)
     assert any("市住建局" in m.value for m in at.metric)
+
+
+def test_charts_download_as_png_at_scale_3_with_a_chinese_file_name(bundled):
+    at = run("pages/1_compare.py", bundled, {"year": "2023"})
+    config = json.loads(at.get("plotly_chart")[0].proto.config)
+    options = config["toImageButtonOptions"]
+    assert options["format"] == "png" and options["scale"] >= 2
+    assert "机构排名" in options["filename"] and "2023年" in options["filename"]
+    assert any(b.label == "下载数据（CSV）" for b in at.get("download_button"))
+
+
+def test_agency_merged_by_hand_on_the_report_page(tmp_path):
+    db = tmp_path / "m.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    rng = random.Random(4)
+    for agency, year in (("某县财政局", 2022), ("某县财政厅", 2023)):
+        r = make_report(rng, template="2021", agency=agency, year=year)
+        lib.add(render_text(r, "cells").encode(), f"{agency}.txt")
+    target = next(s for s in lib.all() if s.printed_agency == "某县财政厅")
+    at = run("pages/8_report.py", db, {"id": str(target.id)})
+    next(sb for sb in at.selectbox if sb.label == "归入机构").select("某县财政局").run()
+    next(b for b in at.button if b.label == "归入所选机构").click().run()
+    assert {s.agency for s in Library(db).current()} == {"某县财政局"}
