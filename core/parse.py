@@ -411,6 +411,16 @@ class _Parser:
             self.warn("template_year", "warning", ["meta.template"],
                       f"{year} 年度报告使用了 2019 年试行格式的表格（自 2021 年度起应使用国办公开办函〔2021〕30号格式）。")
 
+    def sections(self) -> None:
+        """The template's narrative sections 一, 五 and 六 (二–四 are judged by their tables)."""
+        headings = [norm(p.text) for p in self.out.narrative if len(norm(p.text)) <= 45]
+        for number, name, words in (("一", "总体情况", ("总体情况", "概述", "基本情况")),
+                                    ("五", "存在的主要问题及改进情况", ("问题", "改进")),
+                                    ("六", "其他需要报告的事项", ("其他需要报告", "其他需报告", "其他事项"))):
+            if not any(w in h for h in headings for w in words):
+                self.warn("missing_section", "warning", [],
+                          f"未找到模板规定的第{number}部分「{name}」的标题，报告可能缺少该部分。")
+
     def _meta(self, key: str, value: Value, where: str, row: str) -> None:
         self.out.fields[key] = value
         self.out.provenance[key] = Provenance(where, row, "", str(value))
@@ -698,4 +708,6 @@ def parse_document(doc: Document) -> Parsed:
     p.table4(kinds["T4"])
     p.meta(template)
     p.narrative_values()
+    if kinds["T2"] or kinds["T3"] or kinds["T4"]:
+        p.sections()
     return p.out

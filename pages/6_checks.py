@@ -10,7 +10,7 @@ RULES = {"R1": "R1 勾稽关系（一+二=三(七)+四）", "R2": "R2 办理结�
          "R7": "R7 现行有效件数衔接", "R8": "R8 与上年完全相同", "R9": "R9 按期发布",
          "short_row": "缺格/残行", "unreadable_cell": "无法识别的单元格", "missing_table": "缺少表格",
          "missing_row": "缺少行", "missing_meta": "缺少机构或年度", "split_number": "疑似拆开的数字",
-         "implausible_value": "不合理数值", "year_mismatch": "年度不一致", "template_year": "模板与年度不符",
+         "implausible_value": "不合理数值", "missing_section": "缺少部分", "year_mismatch": "年度不一致", "template_year": "模板与年度不符",
          "duplicate_row": "重复的行", "unit_unstated": "未注明单位"}
 
 data, filters = ui.frame("数据校验")

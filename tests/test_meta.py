@@ -76,3 +76,12 @@ def test_narrative_totals_and_processing_fee():
 def test_title_over_two_lines_takes_the_agency_from_the_line_above():
     r = ingest_text("淮安市人民政府\n2024 年政府信息公开工作年度报告\n" + TABLES)
     assert (r.fields["meta.agency"], r.fields["meta.year"]) == ("淮安市人民政府", 2024)
+
+
+def test_missing_template_sections_are_named():
+    full = ("某局2023年政府信息公开工作年度报告\n一、总体情况\n2023年，我局认真落实条例。\n" + TABLES +
+            "五、存在的主要问题及改进情况\n加强培训。\n六、其他需要报告的事项\n无。\n")
+    assert not [w for w in ingest_text(full).warnings if w.rule == "missing_section"]
+    cut = full.split("五、")[0]
+    missing = [w.message for w in ingest_text(cut).warnings if w.rule == "missing_section"]
+    assert len(missing) == 2 and "第五部分" in missing[0] and "第六部分" in missing[1]
