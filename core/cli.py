@@ -6,14 +6,16 @@ import json
 import sys
 from pathlib import Path
 
-from core import fields as F
 from core.ingest import ingest
+from core.readers import MAX_FILE_BYTES
 from core.record import Report
 
 
 def _read(path: str) -> Report:
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_FILE_BYTES:  # refused before it is read into memory
+            return Report(path, error=f"{p.name}：文件过大（{p.stat().st_size / 1048576:.0f} MB），超过 {MAX_FILE_BYTES // 1048576} MB 的上限。")
         data = p.read_bytes()
     except OSError as e:
         return Report(p.name, error=f"{p.name}：无法打开文件（{e.strerror or e}）。")

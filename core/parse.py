@@ -435,24 +435,36 @@ class _Parser:
         section6 = _section(self.out.narrative, "六")
         for part in (JoinedText.of(section6), body):
             text = unicodedata.normalize("NFKC", part.text)
-            for clause in re.finditer(r"[^。；;]*处理费[^。；;]*", text):
-                m = _FEE_AMOUNT.search(clause.group(0))
+            for start, clause in _clauses_with(text, "处理费"):
+                m = _FEE_AMOUNT.search(clause)
                 if m:
                     amount = float(m.group(1)) * (10000 if m.group(2) == "万元" else 1)
                     value: Value = int(amount) if amount == int(amount) else amount
-                elif _FEE_NONE.search(clause.group(0)):
+                elif _FEE_NONE.search(clause):
                     value = 0
                 else:
                     continue
-                where = part.where(clause.start())
                 self.out.fields["processing_fee.yuan"] = value
-                self.out.provenance["processing_fee.yuan"] = Provenance(where, "六、其他需要报告的事项", "", clause.group(0))
+                self.out.provenance["processing_fee.yuan"] = Provenance(part.where(start), "六、其他需要报告的事项", "", clause)
                 return
 
 
 _PUBLISHED = re.compile(r"(?:主动公开|发布|公开发布|公开)[^。；;，,\d]{0,20}?信息(?:共计|共|合计|总计|累计)?(\d+)条(?!以上)")
 _FEE_AMOUNT = re.compile(r"处理费[^。；;\d]{0,12}?(\d+(?:\.\d+)?)(万元|元)")
 _FEE_NONE = re.compile(r"(?:没有|未|无|不存在|均未|并未|暂无|零)[^。；;]{0,20}?处理费|处理费[^。；;\d]{0,10}?(?:0元|为0|为零|无)")
+
+
+def _clauses_with(text: str, word: str, reach: int = 120) -> list[tuple[int, str]]:
+    """(start, clause) of each clause (between 。；) holding `word`, at most `reach` characters to
+    either side: found from the word outwards, so a text without punctuation stays linear."""
+    out = []
+    for m in re.finditer(re.escape(word), text):
+        lo = max(m.start() - reach, 0)
+        start = max(text.rfind(p, lo, m.start()) for p in "。；;") + 1 or lo
+        start = max(start, lo)
+        ends = [i for i in (text.find(p, m.end(), m.end() + reach) for p in "。；;") if i >= 0]
+        out.append((start, text[start:min(ends) if ends else min(m.end() + reach, len(text))]))
+    return out
 
 
 def _heading_kind(text: str) -> str | None:

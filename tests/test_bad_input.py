@@ -80,3 +80,26 @@ def test_readable_summary_without_json(tmp_path):
     f.write_text(REPORT, encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "core", "parse", str(f)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "某某县财政局" in run.stdout and "2023" in run.stdout
+
+
+def test_hostile_text_neither_hangs_nor_is_stored(tmp_path):
+    """Thousands of tabs per line, lines of spaces, a sentence with no punctuation: each once took
+    minutes (regex backtracking, unbounded cells). A hang shows as the subprocess timeout."""
+    tabs = tmp_path / "tabs.txt"
+    tabs.write_text("三、收到和处理政府信息公开申请情况\n" + ("\t" * 2000 + "1\n") * 3000, encoding="utf-8")
+    spaces = tmp_path / "spaces.txt"
+    spaces.write_text(REPORT + (" " * 50_000 + "|\n") * 20 + "无标点" * 200_000, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "core", "parse", "--json", str(tabs), str(spaces)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    out = json.loads(run.stdout)
+    assert "单元格" in out[0]["error"]
+    assert out[1]["fields"]["meta.agency"] == "某某县财政局"
+
+
+def test_oversized_file_is_refused_before_it_is_read(tmp_path):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.truncate(60 * 1024 * 1024)  # sparse: 60 MB on paper, nothing on disk
+    run = subprocess.run([sys.executable, "-m", "core", "parse", "--json", str(big)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert "文件过大" in json.loads(run.stdout)[0]["error"]

@@ -22,12 +22,13 @@ from core.readers.charset import decode
 
 MAX_LINES = 200_000
 MAX_LINE_CHARS = 100_000
+MAX_ROW_CELLS = 100  # the widest row of the template has 16 cells
+MAX_CELLS = 100_000  # a report's tables hold about 300 cells
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _BLANK = re.compile(r"^[\s\u00a0\u3000\ufeff]*$")
 # Only a truly empty line ends a row: a line of non-breaking spaces is an empty cell's paragraph.
 _SEPARATOR = re.compile(r"^[ \r\ufeff]*$")
 _SECTION_HEAD = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # a label followed by two or more numbers separated by runs of spaces (pdftotext -layout)
 _ROW_LINE = re.compile(r"^\s*(?P<label>\S*[\u4e00-\u9fff](?:.*?[^\s\d.,+\-])?)(?P<gap>\s+)"
                        r"(?P<cells>[-+]?\d[\d.,]*(?:万元|元)?(?:\s+(?:[-+]?\d[\d.,]*(?:万元|元)?|[/—－-]))*)\s*$")
@@ -81,6 +82,8 @@ def parse_text(text: str, name: str = "") -> Document:
         elif not _BLANK.match(line) and not is_page_number(line):  # page footers of extracted PDF text
             blocks.append(Paragraph(_clean_markdown(line), f"第{i + 1}行"))
         i += 1
+    if sum(len(r) for b in blocks if isinstance(b, Table) for r in b.rows) > MAX_CELLS:
+        raise ReadError(f"{name}：表格单元格超过 {MAX_CELLS} 个，不像一份年度报告，未读取。")
     for row, cells in _align_columns(spaced_rows):
         blocks[row.block] = Table([[Cell(t, row.where) for t in cells]], row.where, regular=False)
     return Document(blocks=blocks, format="text")
@@ -199,7 +202,14 @@ def _table(lines: list[str], start: int, end: int) -> Table:
         single = sum(ln.startswith("\t") and "\t" not in ln[1:] for ln in tab_lines)
         cell_mode = single > 0.7 * len(tab_lines)
         rows = _cell_mode(body, start, sep="\t") if cell_mode else _row_mode(body, start, sep="\t")
-    return Table([r for r in rows if r], f"第{start + 1}行", regular=False)
+    return Table([r[:MAX_ROW_CELLS] for r in rows if r], f"第{start + 1}行", regular=False)
+
+
+def _is_markdown_rule(line: str) -> bool:
+    """`|---|:--:|`: the line under a markdown table's header (a set test, not a regex: a hostile
+    line of thousands of spaces must not make a pattern backtrack)."""
+    body = line.strip()
+    return "--" in body and set(body) <= set("|-: \t")
 
 
 def _clean(cell: str) -> str:
@@ -209,10 +219,10 @@ def _clean(cell: str) -> str:
 def _row_mode(body: list[str], start: int, sep: str) -> list[list[Cell]]:
     rows = []
     for offset, line in enumerate(body):
-        if _BLANK.match(line) or _MD_RULE.match(line):
+        if _BLANK.match(line) or _is_markdown_rule(line):
             continue
         where = f"第{start + offset + 1}行"
-        parts = line.split(sep)
+        parts = line.split(sep, MAX_ROW_CELLS + 1)[:MAX_ROW_CELLS + 1]
         if sep == "|":
             if parts and _BLANK.match(parts[0]):
                 parts = parts[1:]  # markdown's leading pipe
