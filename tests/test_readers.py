@@ -523,3 +523,20 @@ def test_pdf_without_ruling_lines_reads_rows_from_text_lines():
     assert [grid(b) for b in doc.blocks if isinstance(b, Table)][0] == [rows[0]]
     f = report_from_document(doc, "stream.pdf").fields
     assert [f[f"applications.granted.{c}"] for c in ("natural", "commercial", "total")] == [2, 1, 3]
+
+
+def test_pdf_decompression_bomb_is_refused_before_it_is_inflated():
+    """A 100 KB file whose content stream inflates to 100 MB: refused from a bounded inflate."""
+    import zlib
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1024 * 1024)
+    stream = b"".join(packer.compress(chunk) for _ in range(100)) + packer.flush()
+    data = _raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ])
+    assert len(data) < 200_000
+    with pytest.raises(ReadError, match="bomb.pdf：PDF 内含异常巨大的压缩数据"):
+        read_pdf(data, "bomb.pdf")

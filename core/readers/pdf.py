@@ -11,11 +11,12 @@ import bisect
 import io
 import re
 import time
+import zlib
 from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdftypes import resolve1
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
 from pdfminer.utils import decode_text
 from pdfplumber.table import Table as PdfTable
 from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections, intersections_to_cells
@@ -26,6 +27,8 @@ from core.readers.cells import clean, is_page_number, join_pieces
 from core.readers.text import row_from_line
 
 MAX_PAGES = 60
+MAX_STREAM_BYTES = 64 * 1024 * 1024  # one inflated content stream; a real page needs well under 1 MB
+MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all streams of the file together
 TIME_BUDGET_S = 60.0  # a 20-page report takes ~3 s; beyond this the file is pathological
 GARBLED_SHARE = 0.02  # share of (cid:NNN)/U+FFFD/private-use characters that means a broken font
 MIN_TEXT_CHARS = 50  # fewer printable characters in the whole file: a scan with at most a stamp
@@ -67,6 +70,7 @@ def read_pdf(data: bytes, name: str) -> Document:
     except Exception as exc:  # pdfminer raises many unrelated types for damaged or locked files
         raise ReadError(_open_error(exc, name)) from exc
     try:
+        _check_inflated_size(pdf, name)
         return _read(pdf, name)
     except ReadError:
         raise
@@ -74,6 +78,31 @@ def read_pdf(data: bytes, name: str) -> Document:
         raise ReadError(_open_error(exc, name)) from exc
     finally:
         pdf.close()
+
+
+def _check_inflated_size(pdf: pdfplumber.PDF, name: str) -> None:
+    """Refuse a decompression bomb before pdfminer inflates it: a 1 MB file can hold a stream that
+    inflates to gigabytes, and pdfminer decodes every stream whole into memory."""
+    total = 0
+    for xref in pdf.doc.xrefs:
+        for objid in xref.get_objids():
+            try:
+                obj = pdf.doc.getobj(objid)
+            except Exception:  # a damaged object: pdfminer will say so when it is used
+                continue
+            if not isinstance(obj, PDFStream) or obj.rawdata is None:
+                continue
+            if not any(f in LITERALS_FLATE_DECODE for f, _ in obj.get_filters()):
+                continue
+            inflater = zlib.decompressobj()
+            try:
+                size = len(inflater.decompress(obj.rawdata, MAX_STREAM_BYTES))
+            except zlib.error:
+                continue  # encrypted or damaged: not inflatable here, pdfminer decides
+            total += size
+            if inflater.unconsumed_tail or total > MAX_INFLATED_BYTES:
+                raise ReadError(f"{name}：PDF 内含异常巨大的压缩数据（解压后超过 {MAX_STREAM_BYTES // 1048576} MB），"
+                                "可能已损坏或被恶意构造，未读取。请改传 Word 或网页版本。")
 
 
 def _open_error(exc: Exception, name: str) -> str:
