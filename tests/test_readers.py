@@ -540,3 +540,23 @@ def test_pdf_decompression_bomb_is_refused_before_it_is_inflated():
     assert len(data) < 200_000
     with pytest.raises(ReadError, match="bomb.pdf：PDF 内含异常巨大的压缩数据"):
         read_pdf(data, "bomb.pdf")
+
+
+@pytest.mark.parametrize("data", [
+    b"<html><body>" + (b"<table><tr>" + b"<td>1</td>" * 100 + b"</tr></table>") * 600 + b"</body></html>",
+    b"<html><body>" + b"<p>x</p>" * 700_000 + b"</body></html>",
+], ids=["60000-cells", "700000-paragraphs"])
+def test_html_far_larger_than_a_report_is_refused(data):
+    with pytest.raises(ReadError, match="big.html：网页包含的标签或表格单元格远超一份年度报告"):
+        read_html(data, "big.html")
+
+
+def test_docx_with_far_more_cells_than_a_report_is_refused():
+    d = docx.Document()
+    table = d.add_table(rows=60, cols=50)
+    for _ in range(20):  # the same 3,000-cell table twenty times over
+        d.element.body.append(parse_xml(table._tbl.xml))
+    buf = io.BytesIO()
+    d.save(buf)
+    with pytest.raises(ReadError, match="big.docx：文档包含 63000 个表格单元格"):
+        read_docx(buf.getvalue(), "big.docx")

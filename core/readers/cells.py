@@ -51,3 +51,9 @@ def is_page_number(text: str) -> bool:
     """True for a line that is only a page number (the caller decides whether it sits in a margin)."""
     return bool(_PAGE_NUMBER.match(_AROUND_MARKS.sub(r"\1", text.strip())))
 
+
+# The template's tables hold about 400 cells; a file with far more is not an annual report, and
+# building millions of cells would take minutes and gigabytes. Every reader refuses beyond this.
+MAX_CELLS = 50_000
+MAX_ELEMENTS = 300_000  # HTML elements / Word paragraphs and cells
+

@@ -14,7 +14,7 @@ import docx
 from docx.oxml.ns import qn
 
 from core.grid import Cell, Document, Paragraph, ReadError, Table
-from core.readers.cells import clean, join_pieces
+from core.readers.cells import MAX_CELLS, MAX_ELEMENTS, clean, join_pieces
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_MEMBERS = 2000
@@ -33,6 +33,10 @@ def read_docx(data: bytes, name: str) -> Document:
     _check_archive(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+        cells = sum(1 for _ in body.iter(qn("w:tc")))
+        if cells > MAX_CELLS or sum(1 for _ in body.iter(qn("w:p"))) > MAX_ELEMENTS:
+            raise ReadError(f"{name}：文档包含 {cells} 个表格单元格或过多段落，远超一份年度报告，未读取。")
         title = clean(document.core_properties.title or "") or None
         blocks = _blocks(document.element.body)
     except ReadError:

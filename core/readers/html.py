@@ -14,7 +14,7 @@ import lxml.html
 from lxml import etree
 
 from core.grid import Cell, Document, Paragraph, ReadError, Table
-from core.readers.cells import clean, join_pieces
+from core.readers.cells import MAX_CELLS, MAX_ELEMENTS, clean, join_pieces
 from core.readers.charset import declared_charset, decode
 
 MAX_SPAN = 50
@@ -39,6 +39,10 @@ _TITLE_SEPARATOR = re.compile(r"\s*[_|｜]\s*|\s*-{1,2}\s*|\s+[–—]\s+")
 
 def read_html(data: bytes, name: str) -> Document:
     """Read a saved web page; raises ReadError when it cannot be decoded or parsed safely."""
+    tags = data.count(b"<")
+    if tags > 2 * MAX_ELEMENTS or data.count(b"<td") + data.count(b"<TD") > MAX_CELLS:
+        # counted on the bytes, before lxml builds a tree of millions of nodes
+        raise ReadError(f"{name}：网页包含的标签或表格单元格远超一份年度报告，未读取。请确认保存的是年报正文页面。")
     text = _XML_DECLARATION.sub("", decode(data, name, declared=declared_charset(data)))
     parser = lxml.html.HTMLParser(huge_tree=False, no_network=True, remove_comments=True, remove_pis=True)
     try:
@@ -48,6 +52,11 @@ def read_html(data: bytes, name: str) -> Document:
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         raise ReadError(f"{name}：网页结构异常（标签嵌套超过 255 层或单段文字过长），无法可靠读取。"
                         "请在浏览器中打开后另存为网页，或改传 Word、PDF 版本。")
+    elements = sum(1 for _ in root.iter())
+    cells = sum(1 for _ in root.iter("td", "th"))
+    if elements > MAX_ELEMENTS or cells > MAX_CELLS:
+        raise ReadError(f"{name}：网页包含 {elements} 个元素、{cells} 个表格单元格，远超一份年度报告，未读取。"
+                        "请确认保存的是年报正文页面。")
     try:
         title = _title(root)
         for el in list(root.iter(*_DROP_TAGS)):

@@ -17,13 +17,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from core.grid import Cell, Document, Paragraph, ReadError, Table
-from core.readers.cells import is_page_number
+from core.readers.cells import MAX_CELLS, is_page_number
 from core.readers.charset import decode
 
 MAX_LINES = 200_000
 MAX_LINE_CHARS = 100_000
 MAX_ROW_CELLS = 100  # the widest row of the template has 16 cells
-MAX_CELLS = 100_000  # a report's tables hold about 300 cells
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _BLANK = re.compile(r"^[\s\u00a0\u3000\ufeff]*$")
 # Only a truly empty line ends a row: a line of non-breaking spaces is an empty cell's paragraph.
