@@ -6,45 +6,45 @@ import ui
 from core import charts as C
 
 data, filters = ui.frame("总览")
-if not ui.empty_notice(data):
-    wide_all = filters.apply(data.wide, by_year=False)
-    wide = filters.apply(data.wide)
-    warnings = filters.apply(data.warnings, by_year=False)
-    a, b, c, d = st.columns(4)
-    a.metric("报告（机构·年度）", len(wide_all))
-    b.metric("机构", wide_all["agency"].nunique())
-    years = wide_all["year"].dropna()
-    c.metric("年度", f"{int(years.min())}–{int(years.max())}" if len(years) else "—")
-    d.metric("表格不平衡的报告", int((wide_all["errors"] > 0).sum()), help="R1–R4 任一规则不成立的报告数")
+ui.require_reports(data)
+wide_all = filters.apply(data.wide, by_year=False)
+wide = filters.apply(data.wide)
+warnings = filters.apply(data.warnings, by_year=False)
+a, b, c, d = st.columns(4)
+a.metric("报告（机构·年度）", len(wide_all))
+b.metric("机构", wide_all["agency"].nunique())
+years = wide_all["year"].dropna()
+c.metric("年度", f"{int(years.min())}–{int(years.max())}" if len(years) else "—")
+d.metric("表格不平衡的报告", int((wide_all["errors"] > 0).sum()), help="R1–R4 任一规则不成立的报告数")
 
-    st.subheader(f"{filters.year}年 汇总" if filters.year else "汇总")
-    totals = {
-        "新收申请（件）": "applications.new_received.total", "办结（件）": "applications.total.total",
-        "行政复议（件）": "review.total", "行政诉讼（件）": "derived.litigation_total",
-        "行政事业性收费（万元）": "proactive.fees.amount_wan",
-    }
-    cols = st.columns(len(totals))
-    for col, (label, key) in zip(cols, totals.items()):
-        value = wide[key].sum(min_count=1) if key in wide else None
-        col.metric(label, "—" if value is None or pd.isna(value) else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}")
+st.subheader(f"{filters.year}年 汇总" if filters.year else "汇总")
+totals = {
+    "新收申请（件）": "applications.new_received.total", "办结（件）": "applications.total.total",
+    "行政复议（件）": "review.total", "行政诉讼（件）": "derived.litigation_total",
+    "行政事业性收费（万元）": "proactive.fees.amount_wan",
+}
+cols = st.columns(len(totals))
+for col, (label, key) in zip(cols, totals.items()):
+    value = wide[key].sum(min_count=1) if key in wide else None
+    col.metric(label, "—" if value is None or pd.isna(value) else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}")
 
-    grid = ui.M.coverage(filters.apply(data.wide, by_year=False))
-    if not grid.empty:
-        table = grid.reset_index().rename(columns={"agency": "机构"})
-        ui.chart(C.coverage_grid(grid), "报送情况_机构年度", table, "coverage")
+grid = ui.M.coverage(filters.apply(data.wide, by_year=False))
+if not grid.empty:
+    table = grid.reset_index().rename(columns={"agency": "机构"})
+    ui.chart(C.coverage_grid(grid), "报送情况_机构年度", table, "coverage")
 
-    st.subheader("校验发现")
-    if warnings.empty:
-        st.success("所选范围内的报告没有发现问题。")
-    else:
-        summary = warnings.groupby(["rule", "severity"]).size().reset_index(name="count")
-        ui.chart(C.warning_summary(summary), "校验发现_按规则", summary, "warnings")
-        st.page_link("pages/6_checks.py", label="查看全部校验发现", icon=":material/rule:")
+st.subheader("校验发现")
+if warnings.empty:
+    st.success("所选范围内的报告没有发现问题。")
+else:
+    summary = warnings.groupby(["rule", "severity"]).size().reset_index(name="count")
+    ui.chart(C.warning_summary(summary), "校验发现_按规则", summary, "warnings")
+    st.page_link("pages/6_checks.py", label="查看全部校验发现", icon=":material/rule:")
 
-    st.subheader("最近上传")
-    latest = sorted(ui.lib().index(), key=lambda r: r["uploaded_at"], reverse=True)[:10]
-    st.dataframe(pd.DataFrame([{
-        "机构": r["agency"], "年度": r["year"], "文件": r["name"],
-        "上传时间": pd.Timestamp(r["uploaded_at"], unit="s", tz="Asia/Shanghai").strftime("%Y-%m-%d %H:%M"),
-        "错误": r["errors"], "详情": f"/report?id={r['id']}"} for r in latest]),
-        hide_index=True, column_config={"详情": st.column_config.LinkColumn("详情", display_text="打开")})
+st.subheader("最近上传")
+latest = sorted(ui.lib().index(), key=lambda r: r["uploaded_at"], reverse=True)[:10]
+st.dataframe(pd.DataFrame([{
+    "机构": r["agency"], "年度": r["year"], "文件": r["name"],
+    "上传时间": pd.Timestamp(r["uploaded_at"], unit="s", tz="Asia/Shanghai").strftime("%Y-%m-%d %H:%M"),
+    "错误": r["errors"], "详情": f"/report?id={r['id']}"} for r in latest]),
+    hide_index=True, column_config={"详情": st.column_config.LinkColumn("详情", display_text="打开")})

@@ -181,13 +181,22 @@ def chart(fig, name: str, table: pd.DataFrame, key: str) -> None:
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}")
 
 
-def empty_notice(data: Data) -> bool:
-    """True (after saying so) when there is nothing to draw."""
+def require_reports(data: Data) -> None:
+    """Stop the page (after saying what to do) when the library holds no report."""
     if data.wide.empty:
         st.info("资料库中还没有报告。请在「上传报告」页面上传年报文件（PDF、Word、网页或文本）。")
         st.page_link("pages/7_upload.py", label="去上传报告", icon=":material/upload_file:")
-        return True
-    return False
+        st.stop()
+
+
+def year_reports(data: Data, filters: Filters) -> pd.DataFrame:
+    """The reports of the chosen year that pass the filters; stops the page when there are none."""
+    require_reports(data)
+    wide = filters.apply(data.wide)
+    if wide.empty:
+        st.warning("所选年度与筛选条件下没有报告。请在左侧调整筛选。")
+        st.stop()
+    return wide
 
 
 def metric_options(prefixes: tuple[str, ...] = ()) -> list[str]:

@@ -31,13 +31,13 @@ def run(batch: int = 1000) -> None:
         print("种子报告（文本）解析中位数：")
         for f in files:
             data = f.read_bytes()
-            print(f"  {f.name:32s} {_median_ms(lambda: ingest(data, f.name), 30):7.2f} ms")
+            print(f"  {f.name:32s} {_median_ms(lambda d=data, n=f.name: ingest(d, n), 30):7.2f} ms")
     by_format: dict[str, list[float]] = defaultdict(list)
     for f in sorted((ROOT / "sample_reports").glob("*")):
         if f.suffix.lower() not in (".txt", ".pdf", ".docx", ".html", ".htm"):
             continue
         data = f.read_bytes()
-        by_format[f.suffix.lower().lstrip(".")].append(_median_ms(lambda: ingest(data, f.name), 5))
+        by_format[f.suffix.lower().lstrip(".")].append(_median_ms(lambda d=data, n=f.name: ingest(d, n), 5))
     if by_format:
         print("sample_reports/ 各格式每份中位数：")
         for fmt, times in sorted(by_format.items()):

@@ -6,26 +6,22 @@ from core import charts as C
 from core import metrics as M
 
 data, filters = ui.frame("机构对比")
-if not ui.empty_notice(data):
-    wide = filters.apply(data.wide)
-    if wide.empty:
-        st.warning("所选年度与筛选条件下没有报告。请在左侧调整筛选。")
-        st.stop()
-    options = [k for k in ui.metric_options() if k in wide and wide[k].notna().any()]
-    key = ui.select("指标", options, "metric", default="applications.new_received.total", format_func=ui.metric_label)
-    m = M.METRICS[key]
-    st.caption(m.definition or f"表格字段：{m.label}")
-    table = wide[["agency", key]].rename(columns={key: "value"})
-    shown = filters.limit(table, "value")
-    ui.chart(C.ranked_bars(shown, m.label, m.unit, filters.year, M.peer_mean(table["value"]), of=int(table["value"].notna().sum())),
-             f"{m.label}_{filters.year}年_机构排名", table.rename(columns={"agency": "机构", "value": m.label}), "ranked")
+wide = ui.year_reports(data, filters)
+options = [k for k in ui.metric_options() if k in wide and wide[k].notna().any()]
+key = ui.select("指标", options, "metric", default="applications.new_received.total", format_func=ui.metric_label)
+m = M.METRICS[key]
+st.caption(m.definition or f"表格字段：{m.label}")
+table = wide[["agency", key]].rename(columns={key: "value"})
+shown = filters.limit(table, "value")
+ui.chart(C.ranked_bars(shown, m.label, m.unit, filters.year, M.peer_mean(table["value"]), of=int(table["value"].notna().sum())),
+         f"{m.label}_{filters.year}年_机构排名", table.rename(columns={"agency": "机构", "value": m.label}), "ranked")
 
-    st.subheader("多项指标")
-    defaults = [k for k in ("applications.new_received.total", "applications.total.total", "review.total") if k in options]
-    chosen = ui.multiselect("选择要并列比较的指标", options, "metrics", default=defaults, format_func=ui.metric_label)
-    if chosen:
-        labels = {k: M.METRICS[k].label for k in chosen}
-        sub = filters.limit(wide[["agency", *chosen]], chosen[0]).sort_values("agency")
-        out = sub.rename(columns={"agency": "机构", **labels})
-        ui.chart(C.grouped_bars(sub, labels, filters.year), f"多项指标对比_{filters.year}年", out, "grouped")
-        ui.chart(C.heatmap(sub, labels, filters.year), f"机构指标热力图_{filters.year}年", out, "heatmap")
+st.subheader("多项指标")
+defaults = [k for k in ("applications.new_received.total", "applications.total.total", "review.total") if k in options]
+chosen = ui.multiselect("选择要并列比较的指标", options, "metrics", default=defaults, format_func=ui.metric_label)
+if chosen:
+    labels = {k: M.METRICS[k].label for k in chosen}
+    sub = filters.limit(wide[["agency", *chosen]], chosen[0]).sort_values("agency")
+    out = sub.rename(columns={"agency": "机构", **labels})
+    ui.chart(C.grouped_bars(sub, labels, filters.year), f"多项指标对比_{filters.year}年", out, "grouped")
+    ui.chart(C.heatmap(sub, labels, filters.year), f"机构指标热力图_{filters.year}年", out, "heatmap")

@@ -6,28 +6,28 @@ from core import charts as C
 from core import metrics as M
 
 data, filters = ui.frame("年度趋势")
-if not ui.empty_notice(data):
-    tidy = filters.apply(data.tidy, by_year=False)
-    agencies = sorted(tidy["agency"].dropna().unique())
-    counts = tidy.groupby("agency")["year"].nunique().sort_values(ascending=False)
-    chosen = ui.multiselect("机构", agencies, "agencies", default=list(counts.index[:5]))
-    present = set(tidy["metric"].unique())
-    options = [k for k in ui.metric_options() if k in present]
-    key = ui.select("指标", options, "metric", default="applications.new_received.total", format_func=ui.metric_label)
-    st.caption("趋势图显示全部年度（不受左侧「年度」筛选影响）。" + (M.METRICS[key].definition if key else ""))
-    if chosen and key:
-        m = M.METRICS[key]
-        d = tidy[(tidy["metric"] == key) & tidy["agency"].isin(chosen)][["agency", "year", "value"]].sort_values(["agency", "year"])
-        if d.empty:
-            st.info("所选机构没有该指标的数据。")
+ui.require_reports(data)
+tidy = filters.apply(data.tidy, by_year=False)
+agencies = sorted(tidy["agency"].dropna().unique())
+counts = tidy.groupby("agency")["year"].nunique().sort_values(ascending=False)
+chosen = ui.multiselect("机构", agencies, "agencies", default=list(counts.index[:5]))
+present = set(tidy["metric"].unique())
+options = [k for k in ui.metric_options() if k in present]
+key = ui.select("指标", options, "metric", default="applications.new_received.total", format_func=ui.metric_label)
+st.caption("趋势图显示全部年度（不受左侧「年度」筛选影响）。" + (M.METRICS[key].definition if key else ""))
+if chosen and key:
+    m = M.METRICS[key]
+    d = tidy[(tidy["metric"] == key) & tidy["agency"].isin(chosen)][["agency", "year", "value"]].sort_values(["agency", "year"])
+    if d.empty:
+        st.info("所选机构没有该指标的数据。")
+    else:
+        out = d.rename(columns={"agency": "机构", "year": "年度", "value": m.label})
+        ui.chart(C.trend_lines(d, m.label, m.unit), f"{m.label}_年度趋势", out, "trend")
+        d = d.assign(change=d.groupby("agency")["value"].pct_change(fill_method=None) * 100)
+        d.loc[d.groupby("agency")["year"].diff() != 1, "change"] = None  # only consecutive years
+        d["change"] = d["change"].replace([float("inf"), float("-inf")], None)
+        if d["change"].notna().any():
+            out = d.rename(columns={"agency": "机构", "year": "年度", "value": m.label, "change": "同比变化（%）"})
+            ui.chart(C.yoy_bars(d, m.label), f"{m.label}_同比变化", out, "yoy")
         else:
-            out = d.rename(columns={"agency": "机构", "year": "年度", "value": m.label})
-            ui.chart(C.trend_lines(d, m.label, m.unit), f"{m.label}_年度趋势", out, "trend")
-            d = d.assign(change=d.groupby("agency")["value"].pct_change(fill_method=None) * 100)
-            d.loc[d.groupby("agency")["year"].diff() != 1, "change"] = None  # only consecutive years
-            d["change"] = d["change"].replace([float("inf"), float("-inf")], None)
-            if d["change"].notna().any():
-                out = d.rename(columns={"agency": "机构", "year": "年度", "value": m.label, "change": "同比变化（%）"})
-                ui.chart(C.yoy_bars(d, m.label), f"{m.label}_同比变化", out, "yoy")
-            else:
-                st.info("同比变化需要同一机构相邻两个年度的数据（上年为 0 时不计算）。")
+            st.info("同比变化需要同一机构相邻两个年度的数据（上年为 0 时不计算）。")

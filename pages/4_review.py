@@ -7,32 +7,28 @@ from core import fields as F
 from core import metrics as M
 
 data, filters = ui.frame("复议诉讼")
-if not ui.empty_notice(data):
-    wide = filters.apply(data.wide)
-    if wide.empty:
-        st.warning("所选年度与筛选条件下没有报告。")
-        st.stop()
-    wide = wide.assign(_cases=wide[[k for k in ("review.total", "derived.litigation_total") if k in wide]].sum(axis=1))
-    wide = filters.limit(wide, "_cases").sort_values("agency")
-    if filters.top and len(wide) == filters.top:
-        st.caption(f"图表显示复议、诉讼案件最多的 {filters.top} 个机构（可在左侧「图表中的机构」调整）。")
-    year = filters.year
-    results = {c: label for c, label in F.REVIEW_COLUMNS if c != "total"}
-    for group, group_label in F.REVIEW_GROUPS:
-        cats = {f"{group}.{c}": label for c, label in results.items()}
-        sub = wide[["agency", *[k for k in cats if k in wide]]]
-        if sub.drop(columns="agency").fillna(0).to_numpy().sum() == 0:
-            st.caption(f"{group_label}：所选机构均为 0 件或未填写。")
-            continue
-        ui.chart(C.stacked(sub, cats, f"{group_label}：办理结果", year), f"{group_label}_{year}年",
-                 sub.rename(columns={"agency": "机构", **cats}), group)
-    st.subheader("纠错率")
-    for key in ("derived.review_correction_rate", "derived.litigation_correction_rate"):
-        m = M.METRICS[key]
-        st.caption(m.definition)
-        table = wide[["agency", key]].rename(columns={key: "value"})
-        if table["value"].notna().any():
-            ui.chart(C.ranked_bars(table, m.label, m.unit, year, M.peer_mean(table["value"])), f"{m.label}_{year}年",
-                     table.rename(columns={"agency": "机构", "value": m.label}), key)
-        else:
-            st.info(f"{m.label}：所选机构没有已审结的案件，不计算。")
+wide = ui.year_reports(data, filters)
+wide = wide.assign(_cases=wide[[k for k in ("review.total", "derived.litigation_total") if k in wide]].sum(axis=1))
+wide = filters.limit(wide, "_cases").sort_values("agency")
+if filters.top and len(wide) == filters.top:
+    st.caption(f"图表显示复议、诉讼案件最多的 {filters.top} 个机构（可在左侧「图表中的机构」调整）。")
+year = filters.year
+results = {c: label for c, label in F.REVIEW_COLUMNS if c != "total"}
+for group, group_label in F.REVIEW_GROUPS:
+    cats = {f"{group}.{c}": label for c, label in results.items()}
+    sub = wide[["agency", *[k for k in cats if k in wide]]]
+    if sub.drop(columns="agency").fillna(0).to_numpy().sum() == 0:
+        st.caption(f"{group_label}：所选机构均为 0 件或未填写。")
+        continue
+    ui.chart(C.stacked(sub, cats, f"{group_label}：办理结果", year), f"{group_label}_{year}年",
+             sub.rename(columns={"agency": "机构", **cats}), group)
+st.subheader("纠错率")
+for key in ("derived.review_correction_rate", "derived.litigation_correction_rate"):
+    m = M.METRICS[key]
+    st.caption(m.definition)
+    table = wide[["agency", key]].rename(columns={key: "value"})
+    if table["value"].notna().any():
+        ui.chart(C.ranked_bars(table, m.label, m.unit, year, M.peer_mean(table["value"])), f"{m.label}_{year}年",
+                 table.rename(columns={"agency": "机构", "value": m.label}), key)
+    else:
+        st.info(f"{m.label}：所选机构没有已审结的案件，不计算。")

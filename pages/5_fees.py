@@ -6,20 +6,16 @@ from core import charts as C
 from core import metrics as M
 
 data, filters = ui.frame("收费")
-if not ui.empty_notice(data):
-    wide = filters.apply(data.wide)
-    if wide.empty:
-        st.warning("所选年度与筛选条件下没有报告。")
-        st.stop()
-    for key, note in (("proactive.fees.amount_wan", "表二「第二十条第（八）项 行政事业性收费」的本年收费金额。"),
-                      ("processing_fee.yuan", "正文第六部分报告的政府信息公开信息处理费（国办函〔2020〕109号）。")):
-        m = M.METRICS[key]
-        st.subheader(m.label)
-        st.caption(note + "未填写的机构不显示。")
-        table = wide[["agency", key]].rename(columns={key: "value"}) if key in wide else None
-        if table is None or table["value"].notna().sum() == 0:
-            st.info(f"所选机构的报告中没有{m.label}数据。")
-            continue
-        ui.chart(C.ranked_bars(filters.limit(table, "value"), m.label, m.unit, filters.year, M.peer_mean(table["value"]),
-                               of=int(table["value"].notna().sum())),
-                 f"{m.label}_{filters.year}年", table.rename(columns={"agency": "机构", "value": f"{m.label}（{m.unit}）"}), key)
+wide = ui.year_reports(data, filters)
+for key, note in (("proactive.fees.amount_wan", "表二「第二十条第（八）项 行政事业性收费」的本年收费金额。"),
+                  ("processing_fee.yuan", "正文第六部分报告的政府信息公开信息处理费（国办函〔2020〕109号）。")):
+    m = M.METRICS[key]
+    st.subheader(m.label)
+    st.caption(note + "未填写的机构不显示。")
+    table = wide[["agency", key]].rename(columns={key: "value"}) if key in wide else None
+    if table is None or table["value"].notna().sum() == 0:
+        st.info(f"所选机构的报告中没有{m.label}数据。")
+        continue
+    ui.chart(C.ranked_bars(filters.limit(table, "value"), m.label, m.unit, filters.year, M.peer_mean(table["value"]),
+                           of=int(table["value"].notna().sum())),
+             f"{m.label}_{filters.year}年", table.rename(columns={"agency": "机构", "value": f"{m.label}（{m.unit}）"}), key)

@@ -4,18 +4,15 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import charts as C
 from core import fields as F
 from core import metrics as M
 
 HIGHLIGHT = {"error": "background-color: #f8d0cb", "warning": "background-color: #fbe7b0", "info": "background-color: #eef1f5"}
 
 data, filters = ui.frame("报告详情")
+ui.require_reports(data)
 library = ui.lib()
 stored = sorted(library.index(), key=lambda r: (r["agency"] or "", r["year"] or 0, r["uploaded_at"]))
-if not stored:
-    ui.empty_notice(data)
-    st.stop()
 by_id = {r["id"]: r for r in stored}
 choice = ui.select("报告", list(by_id), "id", default=stored[-1]["id"],
                    format_func=lambda i: f"{by_id[i]['agency'] or '（未识别机构）'}　{by_id[i]['year'] or '—'}年　·　{by_id[i]['name']}")
@@ -50,7 +47,7 @@ with left:
     for table in M.report_tables(f, s.template or "2021", unreadable):
         st.subheader(table.title)
         colours = table.keys.map(lambda k: HIGHLIGHT.get(severity_of.get(k, ""), ""))
-        st.table(table.values.style.apply(lambda _: colours, axis=None).hide(axis="index"))
+        st.table(table.values.style.apply(lambda _, c=colours: c, axis=None).hide(axis="index"))
     st.caption("红色：该单元格所在的行或列不满足模板的勾稽规则；黄色：缺格、无法识别或可疑；空白：报告中该格为空或为「/」「—」「无」；「？」：无法读取。")
 
 st.subheader("数值来源")
