@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from core import fields as F
+from core import narrative
+from core.narrative import CJK, norm
 from core.grid import Cell, Document, JoinedText, Paragraph, Table
 from core.record import Provenance, Value, Warning
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _BLANK_MARKERS = {"/", "-", "－", "—", "——", "–", "―", "─", "无", "／", "\\", "-/-"}
 _NUMBER = re.compile(r"^(?P<sign>[+\-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>万元|元|件|条|个|项|次)?$")
 _NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.．]|[(（]\d+[)）]|\d+[、.．]|[一二三四五六七八九十]+、)")
 _GROUP = re.compile(r"[(（]([一二三四五六七])[)）]")
-_YEAR = r"((?:19|20)\d{2})"
 
 T3_HEADER_WORDS = ("申请人情况", "自然人", "商业企业", "科研机构", "法律服务机构", "勾稽", "法人或其他组织")
 T4_WORDS = ("行政复议", "行政诉讼", "结果维持", "未经复议", "复议后起诉", "尚未审结")
@@ -31,11 +31,6 @@ T2_WORDS = ("第二十条", "信息内容", "规章", "规范性文件", "行政
             "事业性收费", "集中采购")
 T2019_HEADER_WORDS = ("新制作", "新公开", "对外公开总数", "上一年项目", "增/减", "增减", "采购项目", "采购总金额")
 T2021_HEADER_WORDS = ("制发件数", "废止件数", "现行有效", "本年处理决定数量", "本年收费金额")
-
-
-def norm(text: str) -> str:
-    """Compare form of a label: full-width folded to half-width, every space removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _strip_numbering(text: str) -> str:
@@ -76,7 +71,7 @@ def _read_text(raw: str) -> tuple[str, int | float | None, str | None]:
         else:
             value = int(f"{m['sign']}{digits}")
         return "number", value, (m["unit"] if m["unit"] in ("万元", "元") else None)
-    if _CJK.search(t):
+    if CJK.search(t):
         return "label", None, None
     if re.search(r"\d", t):
         return "unreadable", None, None
@@ -178,10 +173,10 @@ class _Parser:
         context: str | None = None
         for block in self.doc.blocks:
             if isinstance(block, Paragraph):
-                heading = _heading_kind(block.text)
+                heading = narrative.heading_kind(block.text)
                 if heading is not None:
                     context = heading or None
-                elif context == "T3" and len(norm(block.text)) <= 40 and _CJK.search(block.text):
+                elif context == "T3" and len(norm(block.text)) <= 40 and CJK.search(block.text):
                     # a label line of a table printed as text (its numbers are on the next line)
                     kinds["T3"].append(_Row([Cell(block.text, block.where)], Table([], block.where), 0))
                 self.out.narrative.append(block)
@@ -376,8 +371,8 @@ class _Parser:
     # -- metadata and narrative ---------------------------------------------------------------------
     def meta(self, template: str) -> None:
         paras = self.out.narrative
-        title = _title(paras[:6]) or (_title([Paragraph(self.doc.title_hint, "网页标题")]) if self.doc.title_hint else None)
-        sig_agency, sig_date, sig_where = _signature(paras)
+        title = narrative.title(paras[:6]) or (narrative.title([Paragraph(self.doc.title_hint, "网页标题")]) if self.doc.title_hint else None)
+        sig_agency, sig_date, sig_where = narrative.signature(paras)
         agency = year = None
         if title:
             agency, year, where = title
@@ -388,7 +383,7 @@ class _Parser:
             self._meta("meta.agency", sig_agency, sig_where, "落款")
         if not agency:
             self.warn("missing_meta", "warning", ["meta.agency"], "未能从标题或落款中识别发布机关名称。")
-        period = _statistics_year(paras)
+        period = narrative.statistics_year(paras)
         if year:
             self._meta("meta.year", year, title[2], "标题")
             if period and period[0] != year:
@@ -398,7 +393,7 @@ class _Parser:
             year = period[0]
             self._meta("meta.year", year, period[1], "统计期限")
         else:
-            body = _body_year(paras, sig_date)
+            body = narrative.body_year(paras, sig_date)
             if body:
                 year = body[0]
                 self._meta("meta.year", year, body[1], "正文")
@@ -428,61 +423,25 @@ class _Parser:
     def narrative_values(self) -> None:
         """Totals stated in the prose: items published (section 一) and the processing fee (section 六)."""
         body = JoinedText.of(self.out.narrative)
-        m = _PUBLISHED.search(unicodedata.normalize("NFKC", body.text))
+        m = narrative.PUBLISHED.search(unicodedata.normalize("NFKC", body.text))
         if m:
             self._meta("proactive.published_total", int(m.group(1)), body.where(m.start()), "正文")
             self.out.provenance["proactive.published_total"] = Provenance(body.where(m.start()), "正文", "", m.group(0))
-        section6 = _section(self.out.narrative, "六")
+        section6 = narrative.section(self.out.narrative, "六")
         for part in (JoinedText.of(section6), body):
             text = unicodedata.normalize("NFKC", part.text)
-            for start, clause in _clauses_with(text, "处理费"):
-                m = _FEE_AMOUNT.search(clause)
+            for start, clause in narrative.clauses_with(text, "处理费"):
+                m = narrative.FEE_AMOUNT.search(clause)
                 if m:
                     amount = float(m.group(1)) * (10000 if m.group(2) == "万元" else 1)
                     value: Value = int(amount) if amount == int(amount) else amount
-                elif _FEE_NONE.search(clause):
+                elif narrative.FEE_NONE.search(clause):
                     value = 0
                 else:
                     continue
                 self.out.fields["processing_fee.yuan"] = value
                 self.out.provenance["processing_fee.yuan"] = Provenance(part.where(start), "六、其他需要报告的事项", "", clause)
                 return
-
-
-_PUBLISHED = re.compile(r"(?:主动公开|发布|公开发布|公开)[^。；;，,\d]{0,20}?信息(?:共计|共|合计|总计|累计)?(\d+)条(?!以上)")
-_FEE_AMOUNT = re.compile(r"处理费[^。；;\d]{0,12}?(\d+(?:\.\d+)?)(万元|元)")
-_FEE_NONE = re.compile(r"(?:没有|未|无|不存在|均未|并未|暂无|零)[^。；;]{0,20}?处理费|处理费[^。；;\d]{0,10}?(?:0元|为0|为零|无)")
-
-
-def _clauses_with(text: str, word: str, reach: int = 120) -> list[tuple[int, str]]:
-    """(start, clause) of each clause (between 。；) holding `word`, at most `reach` characters to
-    either side: found from the word outwards, so a text without punctuation stays linear."""
-    out = []
-    for m in re.finditer(re.escape(word), text):
-        lo = max(m.start() - reach, 0)
-        start = max(text.rfind(p, lo, m.start()) for p in "。；;") + 1 or lo
-        start = max(start, lo)
-        ends = [i for i in (text.find(p, m.end(), m.end() + reach) for p in "。；;") if i >= 0]
-        out.append((start, text[start:min(ends) if ends else min(m.end() + reach, len(text))]))
-    return out
-
-
-def _heading_kind(text: str) -> str | None:
-    """'T2'/'T3'/'T4' for a section heading, '' for another top-level heading, None for prose."""
-    t = norm(text)
-    if len(t) > 45 or not re.match(r"^(?:[一二三四五六七八九十]+|\d+)[、.．]", t):
-        return None
-    if any(k in t for r in F.APPLICATION_ROWS for k in r.keywords):
-        return None  # 「一、本年新收…」「四、结转下年度…」: a Table 3 row label printed as a line
-    if re.match(r"^\d", t) and not re.search(r"(?:情况|事项|措施)$", t):
-        return None  # 「5.要求行政机关…」: a numbered sub-row, not a section (「3、依申请公开政府信息情况」 is)
-    if "主动公开" in t:
-        return "T2"
-    if "行政复议" in t or "行政诉讼" in t:
-        return "T4"
-    if "申请" in t:
-        return "T3"
-    return ""
 
 
 def _row_kind(row: _Row) -> str | None:
@@ -600,113 +559,6 @@ def _dense(entries) -> bool:
     """A table that prints a number in (almost) every cell: an empty cell there is damage, not a blank."""
     reads = [r for _, rs, _ in entries for r in rs]
     return len(entries) >= 10 and sum(r.kind == "number" for r in reads) >= 0.9 * len(reads)
-
-
-_TITLE = re.compile(r"^(?P<pre>.*?)" + _YEAR + r"年度?(?P<mid>.*?)政府信息公开(?:工作)?(?:年度)?(?:工作)?报告")
-
-
-def _title(paras: list[Paragraph]):
-    """(agency, year, where) from the title; a title printed over two lines (淮安市人民政府 /
-    2024年政府信息公开工作年度报告) takes the agency from the short line above."""
-    for i, p in enumerate(paras):
-        t = norm(p.text)
-        if len(t) > 80:
-            continue
-        m = _TITLE.search(t)
-        if not m:
-            continue
-        agency = _clean_agency(m["pre"]) or _clean_agency(m["mid"])
-        if not agency and i > 0:
-            above = norm(paras[i - 1].text)
-            if len(above) <= 30 and _CJK.search(above) and not re.search(r"[。，,；;：:]", above):
-                agency = _clean_agency(above)
-        return agency, int(m.group(2)), p.where
-    return None
-
-
-def _clean_agency(text: str) -> str:
-    text = re.sub(r"^(?:关于|附件\d*[:：]?)", "", text)
-    text = re.sub(r"(?:关于|的|（|\()$", "", text)
-    return text.strip(" ：:，,、")
-
-
-_DATE = re.compile(r"^(?P<y>(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日$")
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
-
-
-def _cn_number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if len(text) == 4:
-        return int("".join(str(_CN_DIGITS[c]) for c in text))
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return _CN_DIGITS[text]
-
-
-def _signature(paras: list[Paragraph]) -> tuple[str | None, str | None, str]:
-    """(agency, ISO date, where) of the 落款 at the end of the report, when there is one."""
-    tail = paras[-8:]
-    for i in range(len(tail) - 1, -1, -1):
-        m = _DATE.match(norm(tail[i].text))
-        if not m:
-            continue
-        try:
-            y, mo, d = _cn_number(m["y"]), _cn_number(m["m"]), _cn_number(m["d"])
-        except KeyError:
-            return None, None, ""
-        if not (1 <= mo <= 12 and 1 <= d <= 31):
-            return None, None, ""
-        date = f"{y:04d}-{mo:02d}-{d:02d}"
-        agency = None
-        if i > 0:
-            cand = tail[i - 1].text.strip()
-            if len(cand) <= 40 and not re.search(r"[。，,；;：:]", cand) and _CJK.search(cand):
-                agency = cand
-        return agency, date, tail[i].where
-    return None, None, ""
-
-
-def _statistics_year(paras: list[Paragraph]):
-    for p in paras[:30]:
-        m = re.search(r"统计(?:期限|时限|区间|时间)[^。]{0,12}?" + _YEAR + r"年", norm(p.text))
-        if m:
-            return int(m.group(1)), p.where
-    return None
-
-
-def _body_year(paras: list[Paragraph], published: str | None):
-    counts: dict[int, int] = {}
-    first: dict[int, str] = {}
-    for p in paras:
-        t = norm(p.text)
-        if _DATE.match(t):
-            continue
-        lead = re.match(_YEAR + r"年(?:度)?[，,以来]", t)
-        if lead:
-            return int(lead.group(1)), p.where
-        for y in re.findall(_YEAR + r"年", t):
-            counts[int(y)] = counts.get(int(y), 0) + 1
-            first.setdefault(int(y), p.where)
-    if not counts:
-        return None
-    year = max(counts, key=lambda y: (counts[y], -y))
-    return year, first[year]
-
-
-def _section(paras: list[Paragraph], number: str) -> list[Paragraph]:
-    """The paragraphs of a top-level section (一…六) of the narrative."""
-    out, inside = [], False
-    for p in paras:
-        t = norm(p.text)
-        head = re.match(r"^([一二三四五六七八九十]+)[、.．]", t)
-        if head and len(t) <= 45:
-            inside = head.group(1) == number
-            continue
-        if inside:
-            out.append(p)
-    return out
 
 
 def parse_document(doc: Document) -> Parsed:

@@ -47,7 +47,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from core.grid import Paragraph  # noqa: E402
-from core.parse import _heading_kind, _signature, _title, parse_document  # noqa: E402
+from core.narrative import heading_kind, signature, title  # noqa: E402
+from core.parse import parse_document  # noqa: E402
 from core.readers.cells import is_cjk  # noqa: E402
 from core.readers.text import parse_text  # noqa: E402
 from core.synthetic import LCell, SyntheticReport, layout_t2, layout_t3, layout_t4  # noqa: E402
@@ -154,16 +155,16 @@ def build(name: str, text: str) -> Sample:
               "T4": place("T4", layout_t4(report), 3)}
     sample = Sample(name, template=parsed.template)
     paragraphs = [b for b in doc.blocks if isinstance(b, Paragraph)]
-    if paragraphs and _title(paragraphs[:1]):
+    if paragraphs and title(paragraphs[:1]):
         sample.title = paragraphs[0].text
     for p in paragraphs:
         sample.items.append(p.text)
-        kind = _heading_kind(p.text)
+        kind = heading_kind(p.text)
         if kind in tables:
             sample.items.append(tables.pop(kind))
     if tables:
         raise SystemExit(f"{name}: no heading for {sorted(tables)}")
-    agency, date, _ = _signature(paragraphs)
+    agency, date, _ = signature(paragraphs)
     texts = [i for i, item in enumerate(sample.items) if isinstance(item, str)]
     if date:
         tail = texts[-2:] if agency else texts[-1:]
@@ -177,7 +178,7 @@ def paragraph_role(sample: Sample, index: int, text: str) -> str:
         return "title"
     if index in sample.signature:
         return "sign"
-    if _heading_kind(text) is not None:
+    if heading_kind(text) is not None:
         return "heading"
     if re.match(r"^[(（][一二三四五六七八九十\d]+[)）]", text) and len(text) <= 30:
         return "sub"
