@@ -6,6 +6,7 @@ Pure functions over the narrative paragraphs; `core.parse` decides which value w
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -39,7 +40,7 @@ def clauses_with(text: str, word: str, reach: int = 120) -> list[tuple[int, str]
     return out
 
 
-_TITLE = re.compile(r"^(?P<pre>.*?)" + YEAR + r"年度?(?P<mid>.*?)政府信息公开(?:工作)?(?:年度)?(?:工作)?报告")
+_TITLE = re.compile(r"^(?P<pre>.*?)" + YEAR + r"年度?(?P<mid>.*?)(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)")
 
 
 def title(paras: list[Paragraph]):
@@ -67,7 +68,11 @@ def _clean_agency(text: str) -> str:
     return text.strip(" ：:，,、")
 
 
-_DATE = re.compile(r"^(?P<y>(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日$")
+# a signature line: the date alone, or the agency then the date on one line
+_DATE = re.compile(r"^(?P<agency>[\u4e00-\u9fff（）()]{2,40}?)?"
+                   r"(?:(?P<y>(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月"
+                   r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日"
+                   r"|(?P<y2>(?:19|20)\d{2})[-./](?P<m2>\d{1,2})[-./](?P<d2>\d{1,2}))$")
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 
 
@@ -90,14 +95,12 @@ def signature(paras: list[Paragraph]) -> tuple[str | None, str | None, str]:
         if not m:
             continue
         try:
-            y, mo, d = _cn_number(m["y"]), _cn_number(m["m"]), _cn_number(m["d"])
-        except KeyError:
+            parts = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
+            date = dt.date(*(_cn_number(x) for x in parts)).isoformat()
+        except (KeyError, ValueError):  # 二〇二四年十三月 and the like: not a date
             return None, None, ""
-        if not (1 <= mo <= 12 and 1 <= d <= 31):
-            return None, None, ""
-        date = f"{y:04d}-{mo:02d}-{d:02d}"
-        agency = None
-        if i > 0:
+        agency = m["agency"]
+        if agency is None and i > 0:
             cand = tail[i - 1].text.strip()
             if len(cand) <= 40 and not re.search(r"[。，,；;：:]", cand) and CJK.search(cand):
                 agency = cand

@@ -85,3 +85,12 @@ def test_missing_template_sections_are_named():
     cut = full.split("五、")[0]
     missing = [w.message for w in ingest_text(cut).warnings if w.rule == "missing_section"]
     assert len(missing) == 2 and "第五部分" in missing[0] and "第六部分" in missing[1]
+
+
+def test_signature_variants_and_report_titled_nianbao():
+    r = ingest_text("某区人民政府办公室2023年度政府信息公开年报\n" + TABLES + "\n某区人民政府办公室  2024年1月20日\n")
+    assert (r.fields["meta.agency"], r.fields["meta.year"], r.fields["meta.published"]) == ("某区人民政府办公室", 2023, "2024-01-20")
+    r = ingest_text("一、总体情况\n2023年，我局认真落实条例。\n" + TABLES + "\n某县水利局\n2024.2.3\n")
+    assert (r.fields["meta.agency"], r.fields["meta.published"]) == ("某县水利局", "2024-02-03")
+    r = ingest_text("某局2023年政府信息公开工作年度报告\n" + TABLES + "\n某局\n2024年2月30日\n")
+    assert "meta.published" not in r.fields  # not a date: nothing invented
