@@ -21,10 +21,6 @@ class Field:
     unit: str  # 件 (count), 万元, 元, or "" for meta
     templates: tuple[str, ...] = TEMPLATES
 
-    @property
-    def is_money(self) -> bool:
-        return self.unit in ("万元", "元")
-
 
 @dataclass(frozen=True)
 class Row:
@@ -175,9 +171,3 @@ def label(key: str) -> str:
     """Chinese label for a field key; the key itself when it is unknown."""
     f = FIELDS.get(key)
     return f.label if f else key
-
-
-def keys_for(template: str) -> list[str]:
-    """Every table key a report of this template shows, in template order."""
-    return [k for k, f in FIELDS.items() if template in f.templates and f.section != "meta"
-            and k not in ("proactive.published_total", "processing_fee.yuan")]

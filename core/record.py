@@ -7,8 +7,6 @@ from typing import Any
 
 Value = int | float | str | None
 
-SEVERITIES = ("error", "warning", "info")
-
 
 @dataclass(frozen=True)
 class Warning:
@@ -50,10 +48,6 @@ class Report:
     warnings: list[Warning] = field(default_factory=list)
     provenance: dict[str, Provenance] = field(default_factory=dict)
     error: str | None = None  # set when the file could not be read at all
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
     def to_json(self) -> dict[str, Any]:
         if self.error is not None:

@@ -9,8 +9,6 @@ from core.grid import Document, ReadError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the upload limit too; a larger annual report does not exist
 
-_EXT_NAMES = {"pdf": "PDF", "docx": "Word (.docx)", "html": "网页", "text": "文本"}
-
 
 def sniff(data: bytes, name: str = "") -> str:
     """'pdf' | 'docx' | 'doc' | 'zip' | 'html' | 'text' | 'binary' from the first bytes."""
