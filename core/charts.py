@@ -46,7 +46,9 @@ def _style(fig: go.Figure, title: str, subtitle: str = "", height: int | None = 
         title={"text": f"<b>{title}</b>{sub}", "x": 0.01, "xanchor": "left", "font": {"size": 18}},
         font={"family": FONT, "size": 13, "color": "#222"},
         colorway=PALETTE, plot_bgcolor="white", paper_bgcolor="white",
-        margin={"l": 10, "r": 30, "t": 80, "b": 40}, legend={"orientation": "h", "y": -0.12, "x": 0},
+        margin={"l": 10, "r": 30, "t": 80, "b": 90 if fig.layout.showlegend is not False and len(fig.data) > 1 else 40},
+        # below the axis title whatever the plot's height; in the order the traces were added
+        legend={"orientation": "h", "yref": "container", "y": 0.01, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
         hoverlabel={"font": {"family": FONT}}, separators=".,",
     )
     fig.update_xaxes(gridcolor="#e6e9ee", zerolinecolor="#c7ccd4", automargin=True)
@@ -81,14 +83,14 @@ def ranked_bars(df: pd.DataFrame, label: str, unit: str, year: int | None, peer_
     return _style(fig, f"{label}：机构排名", f"{year_text}｜{count}", height=max(320, 60 + 34 * len(d)))
 
 
-def grouped_bars(df: pd.DataFrame, labels: dict[str, str], year: int | None) -> go.Figure:
+def grouped_bars(df: pd.DataFrame, labels: dict[str, str], year: int | None, title: str = "多项指标对比") -> go.Figure:
     """Several metrics side by side per agency (df: agency + one column per metric key)."""
     fig = go.Figure()
     for key, label in labels.items():
         if key in df:
             fig.add_bar(name=label, y=[wrap(a) for a in df["agency"]], x=df[key], orientation="h")
     fig.update_layout(barmode="group")
-    return _style(fig, "多项指标对比", f"{year}年｜" + "、".join(labels.values()),
+    return _style(fig, title, f"{year}年｜" + "、".join(labels.values()),
                   height=max(360, 80 + 26 * len(df) * max(1, len(labels))))
 
 

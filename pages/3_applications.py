@@ -15,7 +15,7 @@ year = filters.year
 flow = {"applications.new_received.total": "本年新收", "applications.carried_over.total": "上年结转",
         "applications.total.total": "（七）办结总计", "applications.carried_forward.total": "结转下年度"}
 sub = wide[["agency", *[k for k in flow if k in wide]]]
-ui.chart(C.grouped_bars(sub, flow, year), f"收办情况_{year}年", sub.rename(columns={"agency": "机构", **flow}), "flow")
+ui.chart(C.grouped_bars(sub, flow, year, title="收到与办结"), f"收办情况_{year}年", sub.rename(columns={"agency": "机构", **flow}), "flow")
 
 st.subheader("办理结果构成")
 outcome = {"applications.granted.total": "予以公开", "applications.partial.total": "部分公开",
@@ -37,7 +37,8 @@ rates = ["derived.open_rate", "derived.denied_rate", "derived.unable_rate", "der
          "derived.carry_forward_rate"]
 for key in rates:
     st.caption(M.METRICS[key].definition)
-table = wide[["agency", *rates]].rename(columns={"agency": "机构", **{k: M.METRICS[k].label + "（%）" for k in rates}})
-st.dataframe(table, hide_index=True, height="content",
+table = wide[["agency", *rates]].astype({k: float for k in rates}).rename(
+    columns={"agency": "机构", **{k: M.METRICS[k].label + "（%）" for k in rates}})
+st.dataframe(table, hide_index=True, height="content", placeholder="—",
              column_config={c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns[1:]})
 st.caption("「—」表示分母为 0 或数据缺失，不计算比率。")

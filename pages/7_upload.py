@@ -37,7 +37,7 @@ if results:
             preview = ["applications.new_received.total", "applications.carried_over.total", "applications.total.total",
                        "applications.carried_forward.total", "review.total", "litigation_direct.total",
                        "litigation_after_review.total", "proactive.fees.amount_wan", "processing_fee.yuan"]
-            st.dataframe(pd.DataFrame([{"项目": F.label(k), "数值": "（空）" if f.get(k) is None else f.get(k)} for k in preview if k in f]),
+            st.dataframe(pd.DataFrame([{"项目": F.label(k), "数值": "（空）" if f.get(k) is None else str(f.get(k))} for k in preview if k in f]),
                          hide_index=True)
             for w in r.report.warnings:
                 if w.severity == "error":
