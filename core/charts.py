@@ -108,24 +108,32 @@ def heatmap(df: pd.DataFrame, labels: dict[str, str], year: int | None) -> go.Fi
                   height=max(320, 90 + 32 * len(df)))
 
 
-def trend_lines(df: pd.DataFrame, label: str, unit: str) -> go.Figure:
+def colours(agencies) -> dict[str, str]:
+    """One colour per agency, the same in every chart drawn for the same choice of agencies."""
+    return {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(sorted(set(agencies)))}
+
+
+def trend_lines(df: pd.DataFrame, label: str, unit: str, palette: dict[str, str] | None = None) -> go.Figure:
     """Chosen agencies over years (df: agency, year, value)."""
+    palette = palette or colours(df["agency"])
     fig = go.Figure()
     for agency, d in df.sort_values("year").groupby("agency", sort=True):
         fig.add_scatter(x=d["year"], y=d["value"], mode="lines+markers+text", name=str(agency),
-                        text=[_fmt(v, unit) for v in d["value"]], textposition="top center")
+                        line_color=palette.get(agency), text=[_fmt(v, unit) for v in d["value"]],
+                        textposition="top center")
     fig.update_xaxes(dtick=1, tickformat="d", title_text="年度")
     fig.update_yaxes(title_text=f"{label}（{unit}）", rangemode="tozero")
     return _style(fig, f"{label}：年度趋势", f"{_years(df['year'])}｜{df['agency'].nunique()} 个机构", height=460)
 
 
-def yoy_bars(df: pd.DataFrame, label: str) -> go.Figure:
+def yoy_bars(df: pd.DataFrame, label: str, palette: dict[str, str] | None = None) -> go.Figure:
     """Year-over-year change in % (df: agency, year, change)."""
     d = df.dropna(subset=["change"])
+    palette = palette or colours(d["agency"])
     fig = go.Figure()
     for agency, g in d.groupby("agency", sort=True):
-        fig.add_bar(x=g["year"], y=g["change"], name=str(agency), text=[f"{v:+.1f}%" for v in g["change"]],
-                    textposition="outside")
+        fig.add_bar(x=g["year"], y=g["change"], name=str(agency), marker_color=palette.get(agency),
+                    text=[f"{v:+.1f}%" for v in g["change"]], textposition="outside")
     fig.update_xaxes(dtick=1, tickformat="d", title_text="年度")
     fig.update_yaxes(title_text="同比变化（%）", zeroline=True)
     return _style(fig, f"{label}：同比变化", _years(d["year"]), height=420)

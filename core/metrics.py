@@ -166,6 +166,15 @@ def coverage(df: pd.DataFrame) -> pd.DataFrame:
     return grid.reindex(columns=years)
 
 
+def year_over_year(df: pd.DataFrame) -> pd.DataFrame:
+    """(agency, year, value) plus `change` in %: only between consecutive years, none from a zero."""
+    d = df.sort_values(["agency", "year"]).copy()
+    previous = d.groupby("agency")["value"].shift()
+    consecutive = d.groupby("agency")["year"].diff() == 1
+    d["change"] = ((d["value"] - previous) / previous * 100).where(consecutive & (previous != 0))
+    return d
+
+
 def peer_mean(values: pd.Series) -> float | None:
     """The peer-group average shown as a line on ranked bars (blank reports left out)."""
     v = values.dropna()

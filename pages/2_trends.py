@@ -22,12 +22,11 @@ if chosen and key:
         st.info("所选机构没有该指标的数据。")
     else:
         out = d.rename(columns={"agency": "机构", "year": "年度", "value": m.label})
-        ui.chart(C.trend_lines(d, m.label, m.unit), f"{m.label}_年度趋势", out, "trend")
-        d = d.assign(change=d.groupby("agency")["value"].pct_change(fill_method=None) * 100)
-        d.loc[d.groupby("agency")["year"].diff() != 1, "change"] = None  # only consecutive years
-        d["change"] = d["change"].replace([float("inf"), float("-inf")], None)
+        palette = C.colours(chosen)
+        ui.chart(C.trend_lines(d, m.label, m.unit, palette), f"{m.label}_年度趋势", out, "trend")
+        d = M.year_over_year(d)
         if d["change"].notna().any():
             out = d.rename(columns={"agency": "机构", "year": "年度", "value": m.label, "change": "同比变化（%）"})
-            ui.chart(C.yoy_bars(d, m.label), f"{m.label}_同比变化", out, "yoy")
+            ui.chart(C.yoy_bars(d, m.label, palette), f"{m.label}_同比变化", out, "yoy")
         else:
             st.info("同比变化需要同一机构相邻两个年度的数据（上年为 0 时不计算）。")

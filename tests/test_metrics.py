@@ -66,3 +66,13 @@ def test_report_tables_keep_blank_and_unreadable_apart():
     partial = t3.values[t3.values["项目"] == "（二）部分公开"].iloc[0]
     assert (granted["自然人"], granted["商业企业"], partial["自然人"]) == ("", "0", "？")
     assert t3.keys[t3.values["项目"] == "（一）予以公开"].iloc[0]["自然人"] == "applications.granted.natural"
+
+
+def test_year_over_year_only_between_consecutive_years_and_never_from_zero():
+    import pandas as pd
+    df = pd.DataFrame({"agency": ["甲"] * 4 + ["乙"] * 2, "year": [2020, 2021, 2023, 2024, 2021, 2022],
+                       "value": [10.0, 15.0, 20.0, 10.0, 0.0, 5.0]})
+    out = M.year_over_year(df).set_index(["agency", "year"])["change"]
+    assert out[("甲", 2021)] == 50.0 and out[("甲", 2024)] == -50.0
+    assert pd.isna(out[("甲", 2023)])  # 2022 missing: no change over two years
+    assert pd.isna(out[("乙", 2022)])  # from zero: no percentage
