@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS reports (
     errors INTEGER NOT NULL DEFAULT 0,
     warnings INTEGER NOT NULL DEFAULT 0,
     parser_version TEXT NOT NULL,
-    record TEXT NOT NULL,
+    record TEXT NOT NULL,             -- {"source", "fields", "warnings"}
+    provenance TEXT NOT NULL,         -- kept apart: only the report page needs it
     uploaded_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reports_agency_year ON reports(agency, year);
@@ -179,9 +180,9 @@ class Library:
             db.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?)",
                        (digest, name, sniff(data, name), len(data), data))
             cur = db.execute(
-                "INSERT INTO reports (sha256, name, agency, year, template, errors, warnings, parser_version, record, uploaded_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (digest, name, *_summary(report), PARSER_VERSION, json.dumps(report.to_json(), ensure_ascii=False), time.time()))
+                "INSERT INTO reports (sha256, name, agency, year, template, errors, warnings, parser_version, record,"
+                " provenance, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (digest, name, *_summary(report), PARSER_VERSION, *_record_json(report), time.time()))
             report_id = cur.lastrowid
         return AddResult(name, "added", report_id, report, f"{name}：已入库。")
 
@@ -216,8 +217,8 @@ class Library:
             return None
         report = ingest(row[1], row[0])
         with self._write() as db:
-            db.execute("UPDATE reports SET agency=?, year=?, template=?, errors=?, warnings=?, parser_version=?, record=? WHERE id=?",
-                       (*_summary(report), PARSER_VERSION, json.dumps(report.to_json(), ensure_ascii=False), report_id))
+            db.execute("UPDATE reports SET agency=?, year=?, template=?, errors=?, warnings=?, parser_version=?, record=?,"
+                       " provenance=? WHERE id=?", (*_summary(report), PARSER_VERSION, *_record_json(report), report_id))
         return report
 
     def reparse_stale(self) -> int:
@@ -280,6 +281,7 @@ class Library:
         return canonical
 
     def all(self) -> list[StoredReport]:
+        """Every stored report (without provenance; `get` has it)."""
         return self._select("", ())
 
     def index(self) -> list[dict]:
@@ -299,22 +301,31 @@ class Library:
         return sorted(latest.values(), key=lambda s: (s.agency or "", s.year or 0))
 
     def get(self, report_id: int) -> StoredReport | None:
-        found = self._select("WHERE id = ?", (report_id,))
+        """One report with its provenance (where each value was read)."""
+        found = self._select("WHERE id = ?", (report_id,), provenance=True)
         return found[0] if found else None
 
-    def _select(self, where: str, args: tuple) -> list[StoredReport]:
+    def _select(self, where: str, args: tuple, provenance: bool = False) -> list[StoredReport]:
         mapping = self.agency_map()
+        columns = "record, provenance" if provenance else "record, '{}'"
         with self._connect() as db:
-            rows = db.execute("SELECT id, name, sha256, agency, year, template, uploaded_at, parser_version, record"
+            rows = db.execute(f"SELECT id, name, sha256, agency, year, template, uploaded_at, parser_version, {columns}"
                               f" FROM reports {where} ORDER BY uploaded_at, id", args).fetchall()
         return [StoredReport(r[0], r[1], r[2], mapping.get(r[3], r[3]), r[3], r[4], r[5], r[6], r[7],
-                             Report.from_json(json.loads(r[8]))) for r in rows]
+                             Report.from_json({**json.loads(r[8]), "provenance": json.loads(r[9])})) for r in rows]
 
     def original(self, report_id: int) -> tuple[str, bytes] | None:
         with self._connect() as db:
             row = db.execute("SELECT r.name, f.data FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
                              (report_id,)).fetchone()
         return (row[0], row[1]) if row else None
+
+
+def _record_json(report: Report) -> tuple[str, str]:
+    """(record without provenance, provenance) as stored: listing reports need not read the second."""
+    d = report.to_json()
+    provenance = d.pop("provenance", {})
+    return json.dumps(d, ensure_ascii=False), json.dumps(provenance, ensure_ascii=False)
 
 
 def _summary(report: Report) -> tuple:

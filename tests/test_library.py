@@ -27,6 +27,9 @@ def test_add_dedupe_and_delete(lib):
     again = lib.add(data, "a-copy.txt")
     assert again.status == "duplicate" and again.report_id == first.report_id and "a.txt" in again.message
     assert len(lib.all()) == 1
+    stored = lib.get(first.report_id)
+    prov = stored.report.provenance["applications.new_received.total"]
+    assert prov.col == "总计" and prov.where.startswith("第") and prov.text == str(stored.fields["applications.new_received.total"])
     name, original = lib.original(first.report_id)
     assert original == data and name == "a.txt"
     lib.delete(first.report_id)
