@@ -194,3 +194,14 @@ def test_layout_row_that_cannot_be_placed_by_position_stays_null():
     report = ingest_text(HEAD + "\n".join(lines) + TAIL)
     assert report.fields["applications.granted.total"] is None
     assert any(w.rule == "short_row" and "予以公开" in w.message for w in report.warnings)
+
+
+def test_layout_rows_with_dash_blanks_numbered_labels_and_units():
+    """「规章  1  —  11」: the values are read from the right, so a blank mark never joins the label;
+    「1. 属于国家秘密」 keeps its space after the number; 「3件」 is a count."""
+    from core.readers.text import row_from_line
+    assert row_from_line("规章            1      —      11") == ["规章", "1", "—", "11"]
+    assert row_from_line("    1. 属于国家秘密      7   13  /  0  0  0  20") == ["1. 属于国家秘密", "7", "13", "/", "0", "0", "0", "20"]
+    assert row_from_line("行政许可        3件") == ["行政许可", "3件"]
+    assert row_from_line("行政事业性收费   ９６１７１．６") == ["行政事业性收费", "９６１７１．６"]
+    assert row_from_line("全年共办理申请 5") is None  # a sentence ending in a number: one space is not a column gap

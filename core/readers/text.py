@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -29,23 +30,40 @@ _BLANK = re.compile(r"^[\s\u00a0\u3000\ufeff]*$")
 _SEPARATOR = re.compile(r"^[ \r\ufeff]*$")
 _SECTION_HEAD = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 # a label followed by two or more numbers separated by runs of spaces (pdftotext -layout)
-_ROW_LINE = re.compile(r"^\s*(?P<label>\S*[\u4e00-\u9fff](?:.*?[^\s\d.,+\-])?)(?P<gap>\s+)"
-                       r"(?P<cells>[-+]?\d[\d.,]*(?:万元|元)?(?:\s+(?:[-+]?\d[\d.,]*(?:万元|元)?|[/—－-]))*)\s*$")
-_NUMBER_LINE = re.compile(r"^\s*(?:[-+]?\d[\d.,]*\s+){4,}[-+]?\d[\d.,]*\s*$")
+_VALUE_TOKEN = re.compile(r"^(?:[-+]?\d[\d.,]*(?:万元|元|件|条|个|项|次)?|[/—－\-–]+|无)$")
+
+
+def _split_row(line: str, min_gap: int) -> tuple[str | None, list[tuple[str, float]]] | None:
+    """(label, [(value, centre)]) of a table row printed as one line, read from the right: the
+    trailing run of numbers and blank marks (—, /, 无) are the values, what stands before them is
+    the label (it must hold Chinese, e.g. 「1. 属于国家秘密」), separated by at least `min_gap`
+    spaces. A line of three or more values and no label is a row whose label wrapped elsewhere."""
+    if len(line) > 300:
+        return None
+    tokens = list(re.finditer(r"\S+", line))
+    i = len(tokens)
+    while i > 0 and _VALUE_TOKEN.match(unicodedata.normalize("NFKC", tokens[i - 1].group())):
+        i -= 1
+    values = [(t.group(), (t.start() + t.end()) / 2) for t in tokens[i:]]
+    if not values or not any(ch.isdigit() for v, _ in values for ch in v):
+        return None
+    if i == 0:
+        return (None, values) if len(values) >= 3 else None
+    label = line[tokens[0].start():tokens[i - 1].end()]
+    if not _CJK_CHAR.search(label) or tokens[i].start() - tokens[i - 1].end() < min_gap:
+        return None
+    return label, values
 
 
 def row_from_line(line: str, min_gap: int = 2) -> list[str] | None:
-    """The cells of a table row printed as one line of text (`规章  0  0  0`, or five or more bare
-    numbers as a Table 4 row), or None. `min_gap` is the run of spaces required after the label:
-    two in running text, where a sentence may end in a number; one for a PDF line."""
-    if len(line) > 300:
+    """The cells of a table row printed as one line of text (`规章  0  —  11`), or None. `min_gap`
+    is the run of spaces required after the label: two in running text, where a sentence may end
+    in a number; one for a PDF line."""
+    split = _split_row(line, min_gap)
+    if split is None:
         return None
-    m = _ROW_LINE.match(line)
-    if m and len(m["gap"]) >= min_gap:
-        return [m["label"].strip(), *m["cells"].split()]
-    if _NUMBER_LINE.match(line):
-        return line.split()
-    return None
+    label, values = split
+    return ([label] if label else []) + [v for v, _ in values]
 
 
 def read_text(data: bytes, name: str) -> Document:
@@ -74,10 +92,13 @@ def parse_text(text: str, name: str = "") -> Document:
             i = end
             continue
         line = lines[i].replace("\f", "")
-        spaced = row_from_line(line) if "  " in line or "\u3000" in line else None
-        if spaced:
-            spaced_rows.append(_SpacedRow(len(blocks), page, f"第{i + 1}行", spaced, _centres(line, spaced)))
-            blocks.append(Table([[Cell(t, spaced_rows[-1].where) for t in spaced]], spaced_rows[-1].where, regular=False))
+        split = _split_row(line, 2) if "  " in line or "\u3000" in line else None
+        if split:
+            label, values = split
+            row = _SpacedRow(len(blocks), page, f"第{i + 1}行", ([label] if label else []) + [v for v, _ in values],
+                             [c for _, c in values])
+            spaced_rows.append(row)
+            blocks.append(Table([[Cell(t, row.where) for t in row.cells]], row.where, regular=False))
         elif not _BLANK.match(line) and not is_page_number(line):  # page footers of extracted PDF text
             blocks.append(Paragraph(_clean_markdown(line), f"第{i + 1}行"))
         i += 1
@@ -99,13 +120,6 @@ class _SpacedRow:
     @property
     def label(self) -> list[str]:
         return self.cells[: len(self.cells) - len(self.centres)]
-
-
-def _centres(line: str, cells: list[str]) -> list[float]:
-    """Centres of the value tokens, found from the right (the label may contain the same digits)."""
-    tokens = list(re.finditer(r"\S+", line))
-    values = len(cells) - (1 if cells and _CJK_CHAR.search(cells[0]) else 0)
-    return [(m.start() + m.end()) / 2 for m in tokens[len(tokens) - values:]]
 
 
 def _table_span(rows: list[_SpacedRow], first: _SpacedRow, last: _SpacedRow, full: int) -> list[_SpacedRow]:
