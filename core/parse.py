@@ -482,17 +482,27 @@ def _t3_row(row: _Row, group: str, template: str, prev_key: str) -> str | None:
 
 
 def _t3_keyed_rows(rows: list[_Row], template: str) -> list[tuple[str, _Row]]:
-    """(row key, row) for every Table 3 row with values, header rows left out.
+    """(row key, row) for every Table 3 row, header rows left out.
 
-    Text laid out like the printed page (pdftotext -layout, a PDF without ruling lines) wraps a
-    long label over several lines around its numbers: 「3.补正后申请内容仍」/ numbers /「不明确」.
-    Label-only lines are kept; numbers without a label of their own take the label lines above
-    them, or, when those name no row, the label lines that follow."""
+    A long label is often wrapped over two lines or two table rows around its numbers: in text
+    laid out like the page (「3.补正后申请内容仍」/ numbers /「不明确」), and in a PDF or converted
+    Word table whose row broke across a page (「2.其他法律行政法」|「规禁止公开」, the numbers on
+    either half). Label-only lines and rows of empty cells are held back: numbers without a label
+    of their own take the label lines above them, or, when those name no row, the lines that
+    follow; a row of empty cells whose label names a row is that row, blank, unless the numbers on
+    the next line are its own."""
     out: list[tuple[str, _Row]] = []
+    taken: set[str] = set()
     group, prev_key = "", ""
     pending: list[str] = []
     orphan: tuple[_Row, str] | None = None
-    taken: set[str] = set()
+    held: tuple[str, _Row] | None = None  # a named row of empty cells, maybe the first half of a split row
+
+    def take(key: str, row: _Row) -> None:
+        if key not in taken:
+            out.append((key, row))
+            taken.add(key)
+
     for row in rows:
         text = norm("".join(c.text for c in row.cells))
         if any(w in text for w in T3_HEADER_WORDS):
@@ -502,25 +512,41 @@ def _t3_keyed_rows(rows: list[_Row], template: str) -> list[tuple[str, _Row]]:
             if g:
                 group = g.group(1)
         key = _t3_row(row, group, template, prev_key)
-        if not row.values():
+        values = row.values()
+        if all(read_cell(c).kind == "empty" for c in values):
+            if orphan is not None and key is not None and key not in taken and \
+                    _wrapped_t3_row(orphan[1] + row.label_text, template) == key:
+                take(key, orphan[0])  # the second half of a split row names the numbers above it
+                orphan, pending, prev_key = None, [], key
+                continue
+            if values and key is not None:
+                if held:
+                    take(*held)
+                held, pending, prev_key = (key, row), [row.label_text], key
+                continue
             pending.append(row.label_text)
             prev_key = key or prev_key
             if orphan is not None:
                 late = _wrapped_t3_row(orphan[1] + "".join(pending), template)
                 if late and late not in taken:
-                    out.append((late, orphan[0]))
-                    taken.add(late)
+                    take(late, orphan[0])
                     orphan, pending = None, []
             continue
+        if key is None and held is not None:
+            key, held = held[0], None
         if key is None and pending:
             key = _wrapped_t3_row("".join(pending) + row.label_text, template)
             key = None if key in taken else key
+        if held:
+            take(*held)
+            held = None
         orphan = (row, "".join(pending) + row.label_text) if key is None else None
         pending = []
         if key is not None:
-            out.append((key, row))
-            taken.add(key)
+            take(key, row)
             prev_key = key
+    if held:
+        take(*held)
     return out
 
 
