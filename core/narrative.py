@@ -22,8 +22,10 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-PUBLISHED = re.compile(r"(?:主动公开|发布|公开发布|公开)[^。；;，,\d]{0,20}?信息(?:共计|共|合计|总计|累计)?(\d+)条(?!以上)")
-FEE_AMOUNT = re.compile(r"处理费[^。；;\d]{0,12}?(\d+(?:\.\d+)?)(万元|元)")
+_PUBLISHED = re.compile(r"(?:主动公开|发布|公开发布|公开)[^。；;，,\d]{0,20}?信息(?:共计|共|合计|总计|累计)?"
+                        r"(\d{1,3}(?:,\d{3})+|\d+)(?:条|件)(?!以上)")
+_TOTAL_WORDS = re.compile(r"共|全年|累计|合计|总计|总数")
+FEE_AMOUNT = re.compile(r"处理费[^。；;\d]{0,12}?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(万元|元)")
 FEE_NONE = re.compile(r"(?:没有|未|无|不存在|均未|并未|暂无|零)[^。；;]{0,20}?处理费|处理费[^。；;\d]{0,10}?(?:0元|为0|为零|无)")
 
 
@@ -41,6 +43,22 @@ def clauses_with(text: str, word: str, reach: int = 120) -> list[tuple[int, str]
 
 
 _TITLE = re.compile(r"^(?P<pre>.*?)" + YEAR + r"年度?(?P<mid>.*?)(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)")
+
+
+def published_total(text: str) -> tuple[int, int, str] | None:
+    """(items, offset, sentence) for 「全年主动公开政府信息共774条」: of several such sentences
+    (「公开预决算信息8条，全年共主动公开政府信息512条」) the one that says it is the total."""
+    best = None
+    for m in _PUBLISHED.finditer(text):
+        clause_start = max(text.rfind(p, 0, m.start()) for p in "。；;，,") + 1
+        lead = text[clause_start:m.end()]
+        rank = (bool(_TOTAL_WORDS.search(lead)), "主动公开" in m.group(0), -m.start())
+        if best is None or rank > best[0]:
+            best = (rank, m)
+    if best is None:
+        return None
+    m = best[1]
+    return int(m.group(1).replace(",", "")), m.start(), m.group(0)
 
 
 def title(paras: list[Paragraph]):

@@ -423,17 +423,18 @@ class _Parser:
     def narrative_values(self) -> None:
         """Totals stated in the prose: items published (section 一) and the processing fee (section 六)."""
         body = JoinedText.of(self.out.narrative)
-        m = narrative.PUBLISHED.search(unicodedata.normalize("NFKC", body.text))
-        if m:
-            self._meta("proactive.published_total", int(m.group(1)), body.where(m.start()), "正文")
-            self.out.provenance["proactive.published_total"] = Provenance(body.where(m.start()), "正文", "", m.group(0))
+        total = narrative.published_total(unicodedata.normalize("NFKC", body.text))
+        if total:
+            items, start, sentence = total
+            self._meta("proactive.published_total", items, body.where(start), "正文")
+            self.out.provenance["proactive.published_total"] = Provenance(body.where(start), "正文", "", sentence)
         section6 = narrative.section(self.out.narrative, "六")
         for part in (JoinedText.of(section6), body):
             text = unicodedata.normalize("NFKC", part.text)
             for start, clause in narrative.clauses_with(text, "处理费"):
                 m = narrative.FEE_AMOUNT.search(clause)
                 if m:
-                    amount = float(m.group(1)) * (10000 if m.group(2) == "万元" else 1)
+                    amount = float(m.group(1).replace(",", "")) * (10000 if m.group(2) == "万元" else 1)
                     value: Value = int(amount) if amount == int(amount) else amount
                 elif narrative.FEE_NONE.search(clause):
                     value = 0

@@ -94,3 +94,14 @@ def test_signature_variants_and_report_titled_nianbao():
     assert (r.fields["meta.agency"], r.fields["meta.published"]) == ("某县水利局", "2024-02-03")
     r = ingest_text("某局2023年政府信息公开工作年度报告\n" + TABLES + "\n某局\n2024年2月30日\n")
     assert "meta.published" not in r.fields  # not a date: nothing invented
+
+
+def test_published_total_is_the_sentence_that_says_total():
+    base = "某局2023年政府信息公开工作年度报告\n一、总体情况\n{}\n" + TABLES
+    pick = lambda s: ingest_text(base.format(s)).fields.get("proactive.published_total")  # noqa: E731
+    assert pick("及时公开财政预决算信息8条，全年共主动公开政府信息512条。") == 512
+    assert pick("全年主动公开政府信息1,512条。") == 1512
+    assert pick("主动公开政府信息512件。") == 512
+    assert pick("主动公开各类政府信息5500余条。") is None
+    fee = ingest_text(base.format("全年收取政府信息公开信息处理费1,200元。")).fields["processing_fee.yuan"]
+    assert fee == 1200
