@@ -130,6 +130,10 @@ def fit(cells: list[Cell], n: int) -> list[Read] | None:
         reads.pop(0)
     while len(reads) > n and reads[-1].kind == "blank" and sum(r.kind == "number" for r in reads) <= n:
         reads.pop()
+    # a merged cell copied into every position it spans (markdown, text from a web page):
+    # 「行政许可 | 4471 | 4471 | 4471」 under the one column 本年处理决定数量
+    if len(reads) > n and all(r.kind == "number" and r.value == reads[n - 1].value for r in reads[n - 1:]):
+        reads = reads[:n]
     if len(reads) != n:
         return None
     return reads
@@ -273,6 +277,9 @@ class _Parser:
         per_table: dict[int, list[tuple[str, list[Read], _Row]]] = {}
         for key, row in _t3_keyed_rows(rows, template):
             self._take_t3(key, row, starts, seen, per_table)
+        if not seen:
+            self.warn("missing_table", "warning", [], "表三「收到和处理政府信息公开申请情况」没有读到任何一行数字，依申请公开数据缺失。")
+            return
         for entries in per_table.values():
             self._store_t3(entries, F.APPLICANT_COLUMNS, dense=_dense(entries) and not entries[0][2].table.regular)
         rows_expected = [r.key for r in F.APPLICATION_ROWS if template in r.templates]

@@ -205,3 +205,17 @@ def test_layout_rows_with_dash_blanks_numbered_labels_and_units():
     assert row_from_line("行政许可        3件") == ["行政许可", "3件"]
     assert row_from_line("行政事业性收费   ９６１７１．６") == ["行政事业性收费", "９６１７１．６"]
     assert row_from_line("全年共办理申请 5") is None  # a sentence ending in a number: one space is not a column gap
+
+
+def test_markdown_merged_cells_repeated_over_their_span_count_once():
+    text = ("某局2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+            "| 信息内容 | 本年处理决定数量 | 本年处理决定数量 | 本年处理决定数量 |\n|---|---|---|---|\n"
+            "| 行政许可 | 4471 | 4471 | 4471 |\n| 行政处罚 | 12 | 12 | 12 |\n")
+    f = ingest_text(text).fields
+    assert (f["proactive.licensing.decisions"], f["proactive.penalty.decisions"]) == (4471, 12)
+
+
+def test_section_three_without_any_table_row_is_reported():
+    text = HEAD + "本年度未收到政府信息公开申请。\n" + TAIL
+    r = ingest_text(text)
+    assert any(w.rule == "missing_table" and "表三" in w.message for w in r.warnings)
