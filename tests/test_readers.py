@@ -560,3 +560,14 @@ def test_docx_with_far_more_cells_than_a_report_is_refused():
     d.save(buf)
     with pytest.raises(ReadError, match="big.docx：文档包含 63000 个表格单元格"):
         read_docx(buf.getvalue(), "big.docx")
+
+
+def test_html_with_tables_typed_as_pipe_lines_between_br():
+    rows = ["一、本年新收政府信息公开申请数量 | 3 | 1 | 0 | 0 | 0 | 0 | 4",
+            "（一）予以公开 | 2 | 1 | 0 | 0 | 0 | 0 | 3"]
+    page = ("<html><body><div class='TRS_Editor'><p>某县财政局2023年政府信息公开工作年度报告</p><p>"
+            "三、收到和处理政府信息公开申请情况<br>" + "<br>".join(rows) + "</p></div></body></html>").encode()
+    from core.ingest import ingest
+    r = ingest(page, "br.html")
+    assert [r.fields[f"applications.granted.{c}"] for c in ("natural", "commercial", "total")] == [2, 1, 3]
+    assert r.provenance["applications.granted.total"].where.startswith("第")

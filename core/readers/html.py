@@ -16,6 +16,7 @@ from lxml import etree
 from core.grid import Cell, Document, Paragraph, ReadError, Table
 from core.readers.cells import MAX_CELLS, MAX_ELEMENTS, clean, join_pieces
 from core.readers.charset import declared_charset, decode
+from core.readers.text import reread_lines
 
 MAX_SPAN = 50
 MAX_ROWS = 500
@@ -63,7 +64,10 @@ def read_html(data: bytes, name: str) -> Document:
             if el.getparent() is not None:
                 el.drop_tree()
         body = root.find("body")
-        return Document(blocks=_blocks(_container(root if body is None else body)), title_hint=title, format="html")
+        blocks = _blocks(_container(root if body is None else body))
+        if not any(isinstance(b, Table) for b in blocks):  # tables typed as 「a | b」 lines with <br>
+            blocks = reread_lines(blocks, name)
+        return Document(blocks=blocks, title_hint=title, format="html")
     except Exception as exc:  # lxml on a tree it built itself should not fail; never let it escape
         raise ReadError(f"{name}：网页结构异常，无法读取。请在浏览器中打开后另存为网页，或改传 Word、PDF 版本。") from exc
 

@@ -164,6 +164,25 @@ def _align_columns(rows: list[_SpacedRow]) -> list[tuple[_SpacedRow, list[str]]]
     return out
 
 
+def reread_lines(paragraphs: list[Paragraph], name: str = "") -> list[Paragraph | Table]:
+    """Paragraphs of a page or document that holds its tables as text (rows of 「a | b | c」 lines
+    separated by <br>) read again as text, each block keeping the location of its paragraph."""
+    doc = parse_text("\n".join(p.text for p in paragraphs), name)
+    place = {f"第{i + 1}行": p.where for i, p in enumerate(paragraphs)}
+
+    def moved(where: str) -> str:
+        return place.get(where, where)
+
+    out: list[Paragraph | Table] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            out.append(Paragraph(block.text, moved(block.where)))
+        else:
+            rows = [[Cell(c.text, moved(c.where), c.covered) for c in row] for row in block.rows]
+            out.append(Table(rows, moved(block.where), regular=False))
+    return out
+
+
 def _clean_markdown(line: str) -> str:
     line = line.strip()
     line = re.sub(r"^#{1,6}\s*", "", line)
