@@ -38,6 +38,7 @@ def test_gbk_utf16_and_utf8_bom_files_read_the_same():
     expect = ingest(REPORT.encode("utf-8"), "a.txt").fields
     assert expect["applications.new_received.total"] == 2
     for data in (REPORT.encode("gbk"), REPORT.encode("gb18030"), REPORT.encode("utf-16"),
+                 REPORT.encode("utf-16-le"), REPORT.encode("utf-16-be"),
                  b"\xef\xbb\xbf" + REPORT.encode("utf-8")):
         assert ingest(data, "b.txt").fields == expect
 

@@ -6,6 +6,7 @@ shapes. Nothing here knows the template; see `core.parse` for that.
 from __future__ import annotations
 
 from core.grid import Document, ReadError
+from core.readers.charset import utf16_without_bom
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the upload limit too; a larger annual report does not exist
 
@@ -28,6 +29,8 @@ def sniff(data: bytes, name: str = "") -> str:
     if any(tag in probe for tag in (b"<html", b"<!doctype html", b"<table", b"<body", b"<meta", b"<div", b"<p>")):
         return "html"
     sample = data[:8192]
+    if utf16_without_bom(sample):
+        return "text"
     if sample and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         controls = sum(1 for b in sample if b < 9 or 13 < b < 27 or b == 127)
         if controls / len(sample) > 0.02:

@@ -37,6 +37,21 @@ def declared_charset(data: bytes) -> str | None:
     return normalise_encoding(m.group(1).decode("ascii", "ignore")) if m else None
 
 
+def utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' for UTF-16 text saved without a byte-order mark: its ASCII
+    characters put NUL bytes on one parity only, and it decodes to printable text."""
+    zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
+    if zeros_even + zeros_odd < 0.02 * len(sample) or min(zeros_even, zeros_odd) > 0.35 * max(zeros_even, zeros_odd):
+        return None
+    enc = "utf-16-le" if zeros_odd > zeros_even else "utf-16-be"
+    try:
+        text = sample[: len(sample) // 2 * 2].decode(enc)
+    except UnicodeDecodeError:
+        return None
+    printable = sum(ch.isprintable() or ch in "\t\r\n" for ch in text)
+    return enc if printable >= 0.95 * len(text) else None
+
+
 def decode(data: bytes, name: str, declared: str | None = None) -> str:
     """Bytes → text; raises ReadError with a Chinese message when no encoding fits."""
     for bom, enc in _BOMS:
@@ -45,6 +60,12 @@ def decode(data: bytes, name: str, declared: str | None = None) -> str:
                 return data.decode(enc)
             except UnicodeDecodeError:
                 break
+    bomless = utf16_without_bom(data[:8192])
+    if bomless:
+        try:
+            return data.decode(bomless)
+        except UnicodeDecodeError:
+            pass
     if declared:
         try:
             return data.decode(normalise_encoding(declared))

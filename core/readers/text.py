@@ -76,6 +76,8 @@ def parse_text(text: str, name: str = "") -> Document:
     """Text (already decoded, e.g. pasted into the dashboard) → Document."""
     if "\x00" in text:
         raise ReadError(f"{name}：文件中含有二进制数据，不是文本文件。")
+    if text.count("\t") + text.count("|") > 2 * MAX_CELLS:  # counted before any cell is built
+        raise ReadError(f"{name}：表格单元格超过 {MAX_CELLS} 个，不像一份年度报告，未读取。")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(lines) > MAX_LINES:
         raise ReadError(f"{name}：文本超过 {MAX_LINES} 行，不像一份年度报告。")
