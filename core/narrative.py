@@ -69,6 +69,8 @@ def title(paras: list[Paragraph]):
         t = norm(p.text)
         if len(t) > 80:
             continue
+        # 二〇二三年度… : the year in Chinese numerals, as some titles print it
+        t = re.sub(r"([〇○零一二三四五六七八九]{4})(?=年)", lambda y: str(_cn_number(y.group(1))), t)
         m = _TITLE.search(t)
         if not m:
             continue

@@ -105,3 +105,8 @@ def test_published_total_is_the_sentence_that_says_total():
     assert pick("主动公开各类政府信息5500余条。") is None
     fee = ingest_text(base.format("全年收取政府信息公开信息处理费1,200元。")).fields["processing_fee.yuan"]
     assert fee == 1200
+
+
+def test_title_year_in_chinese_numerals():
+    r = ingest_text("某县民政局二〇二三年度政府信息公开工作年度报告\n" + TABLES)
+    assert (r.fields["meta.agency"], r.fields["meta.year"]) == ("某县民政局", 2023)
