@@ -129,6 +129,20 @@ def signature(paras: list[Paragraph]) -> tuple[str | None, str | None, str]:
     return None, None, ""
 
 
+def date_below_title(paras: list[Paragraph]) -> tuple[str | None, str]:
+    """(ISO date, where) of a date printed under the title, 「（2024年1月20日）」, when the report
+    has no signature date."""
+    for p in paras[:4]:
+        m = _DATE.match(norm(p.text).strip("()（）"))
+        if m and not m["agency"]:
+            parts = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
+            try:
+                return dt.date(*(_cn_number(x) for x in parts)).isoformat(), p.where
+            except (KeyError, ValueError):
+                return None, ""
+    return None, ""
+
+
 def statistics_year(paras: list[Paragraph]):
     for p in paras[:30]:
         m = re.search(r"统计(?:期限|时限|区间|时间)[^。]{0,12}?" + YEAR + r"年", norm(p.text))

@@ -380,6 +380,10 @@ class _Parser:
         paras = self.out.narrative
         title = narrative.title(paras[:6]) or (narrative.title([Paragraph(self.doc.title_hint, "网页标题")]) if self.doc.title_hint else None)
         sig_agency, sig_date, sig_where = narrative.signature(paras)
+        if sig_date is None:
+            sig_date, date_where = narrative.date_below_title(paras)
+        else:
+            date_where = sig_where
         agency = year = None
         if title:
             agency, year, where = title
@@ -408,7 +412,7 @@ class _Parser:
                 self.warn("missing_meta", "warning", ["meta.year"], "未能识别报告的统计年度。")
         self.out.fields["meta.template"] = template
         if sig_date:
-            self._meta("meta.published", sig_date, sig_where, "落款日期")
+            self._meta("meta.published", sig_date, date_where, "落款日期")
         if year and template == "2019" and year >= 2021:
             self.warn("template_year", "warning", ["meta.template"],
                       f"{year} 年度报告使用了 2019 年试行格式的表格（自 2021 年度起应使用国办公开办函〔2021〕30号格式）。")

@@ -110,3 +110,8 @@ def test_published_total_is_the_sentence_that_says_total():
 def test_title_year_in_chinese_numerals():
     r = ingest_text("某县民政局二〇二三年度政府信息公开工作年度报告\n" + TABLES)
     assert (r.fields["meta.agency"], r.fields["meta.year"]) == ("某县民政局", 2023)
+
+
+def test_date_printed_under_the_title():
+    r = ingest_text("某局2023年政府信息公开工作年度报告\n（2024年1月20日）\n" + TABLES)
+    assert r.fields["meta.published"] == "2024-01-20" and r.fields["meta.year"] == 2023
