@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 from core import fields as F
 from core.grid import Paragraph
@@ -17,8 +18,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 YEAR = r"((?:19|20)\d{2})"
 
 
+@lru_cache(maxsize=16384)
 def norm(text: str) -> str:
-    """Compare form of a label: full-width folded to half-width, every space removed."""
+    """Compare form of a label: full-width folded to half-width, every space removed (cached: a
+    report repeats the same labels and cells)."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 

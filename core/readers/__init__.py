@@ -5,10 +5,13 @@ shapes. Nothing here knows the template; see `core.parse` for that.
 """
 from __future__ import annotations
 
+import re
+
 from core.grid import Document, ReadError
 from core.readers.charset import utf16_without_bom
 
-MAX_FILE_BYTES = 50 * 1024 * 1024  # the upload limit too; a larger annual report does not exist
+MAX_FILE_BYTES = 50 * 1024 * 1024
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x7f]")  # never in text (tab, newlines, form feed are)  # the upload limit too; a larger annual report does not exist
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -32,7 +35,7 @@ def sniff(data: bytes, name: str = "") -> str:
     if utf16_without_bom(sample):
         return "text"
     if sample and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        controls = sum(1 for b in sample if b < 9 or 13 < b < 27 or b == 127)
+        controls = len(_CONTROL_BYTES.findall(sample))
         if controls / len(sample) > 0.02:
             return "binary"
     return "text"
