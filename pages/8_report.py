@@ -18,11 +18,14 @@ choice = ui.select("报告", list(by_id), "id", default=stored[-1]["id"],
                    format_func=lambda i: f"{by_id[i]['agency'] or '（未识别机构）'}　{by_id[i]['year'] or '—'}年　·　{by_id[i]['name']}")
 s = library.get(choice)
 report, f = s.report, s.fields
+st.subheader(f"{s.agency or '（未识别机构）'}　{s.year or '—'}年度报告")
+if s.printed_agency and s.printed_agency != s.agency:
+    st.caption(f"报告中写作「{s.printed_agency}」")
 a, b, c, d = st.columns(4)
-a.metric("机构", s.agency or "—", help=f"报告中写作：{s.printed_agency}" if s.printed_agency != s.agency else None)
-b.metric("年度", s.year or "—")
-c.metric("模板", s.template or "—")
-d.metric("落款日期", f.get("meta.published", "—"))
+a.metric("模板", f"{s.template}年格式" if s.template else "—")
+b.metric("落款日期", f.get("meta.published", "—"))
+c.metric("错误", sum(w.severity == "error" for w in report.warnings), help="R1–R4：报告自身表格不平衡")
+d.metric("警告", sum(w.severity == "warning" for w in report.warnings))
 
 severity_of: dict[str, str] = {}
 order = {"error": 0, "warning": 1, "info": 2}

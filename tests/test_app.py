@@ -126,7 +126,7 @@ def test_report_page_highlights_cells_behind_warnings(bundled):
         pytest.skip("no sample report with an R2 break is bundled")
     at = run("pages/8_report.py", bundled, {"id": str(target.id)})
     assert any("R2" in e.value for e in at.error)
-    assert any("市住建局" in m.value for m in at.metric)
+    assert any("市住建局" in h.value for h in at.subheader)
 
 
 def test_charts_download_as_png_at_scale_3_with_a_chinese_file_name(bundled):
