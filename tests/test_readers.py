@@ -571,3 +571,17 @@ def test_html_with_tables_typed_as_pipe_lines_between_br():
     r = ingest(page, "br.html")
     assert [r.fields[f"applications.granted.{c}"] for c in ("natural", "commercial", "total")] == [2, 1, 3]
     assert r.provenance["applications.granted.total"].where.startswith("第")
+
+
+def test_docx_with_tables_typed_as_tab_separated_paragraphs():
+    from core.ingest import ingest
+    d = docx.Document()
+    d.add_paragraph("某县财政局2023年政府信息公开工作年度报告")
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    d.add_paragraph("一、本年新收政府信息公开申请数量\t3\t1\t0\t0\t0\t0\t4")
+    d.add_paragraph("（一）予以公开\t2\t1\t\t\t\t\t3")
+    buf = io.BytesIO()
+    d.save(buf)
+    r = ingest(buf.getvalue(), "tabs.docx")
+    assert [r.fields[f"applications.granted.{c}"] for c in ("natural", "commercial", "research", "total")] == [2, 1, None, 3]
+    assert r.provenance["applications.granted.total"].where == "第4段"

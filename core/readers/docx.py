@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 
 from core.grid import Cell, Document, Paragraph, ReadError, Table
 from core.readers.cells import MAX_CELLS, MAX_ELEMENTS, clean, join_pieces
+from core.readers.text import reread_lines
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_MEMBERS = 2000
@@ -44,6 +45,8 @@ def read_docx(data: bytes, name: str) -> Document:
     except Exception as exc:  # python-docx and lxml raise many types for a damaged package
         raise ReadError(f"{name}：Word 文件已损坏或格式不正确，无法读取。请在 Word 或 WPS 中打开后重新另存为 .docx，"
                         "或改传 PDF、网页版本。") from exc
+    if not any(isinstance(b, Table) for b in blocks):  # tables typed as tab-separated paragraphs
+        blocks = reread_lines(blocks, name)
     return Document(blocks=blocks, title_hint=title, format="docx")
 
 
@@ -71,7 +74,7 @@ def _blocks(body) -> list[Paragraph | Table]:
     while stack:
         el = stack.pop()
         if el.tag == _P:
-            text = _paragraph_text(el)
+            text = _body_text(el)
             if text:  # 「第N段」 counts the non-empty paragraphs, as a reader counts them
                 paragraphs += 1
                 blocks.append(Paragraph(text, f"第{paragraphs}段"))
@@ -89,6 +92,12 @@ def _paragraph_text(p) -> str:
     """A paragraph's text; a line break inside it is joined like the pieces of a cell."""
     text = "".join(r.text for r in p.xpath(_RUNS))
     return join_pieces(text.replace("\t", " ").splitlines())
+
+
+def _body_text(p) -> str:
+    """A body paragraph's text, tabs inside it kept: a table typed as tab-separated lines."""
+    text = "".join(r.text for r in p.xpath(_RUNS)).strip("\t")
+    return "\t".join(join_pieces(part.splitlines()) for part in text.split("\t")).strip()
 
 
 def _cell_text(tc) -> str:
