@@ -143,6 +143,8 @@ _RECEIVED = re.compile(r"(?:收到|新收|受理)[^。；;，,]{0,15}?(?:依申�
                        r"|依申请公开(?:申请)?(\d+)件|办理[^。；;，,\d]{0,6}?(?:依申请公开|信息公开申请|公开申请)[^。；;，,\d]{0,4}?(\d+)件")
 _REVIEW = re.compile(r"行政复议[^。；;，,\d]{0,10}?(\d+)件")
 _LITIGATION = re.compile(r"行政诉讼[^。；;，,\d]{0,10}?(\d+)件")
+# 「行政复议决定维持3件」「一审判决2件」: a part of the total, not the total the table shows
+_PART_WORDS = re.compile(r"维持|纠正|撤销|驳回|确认|审结|其他结果|尚未|判决|裁定|一审|二审|撤诉|败诉|胜诉|其中")
 
 
 def _text_vs_table(fields: Fields, narrative: Sequence[Paragraph]) -> list[Warning]:
@@ -170,7 +172,7 @@ def _text_vs_table(fields: Fields, narrative: Sequence[Paragraph]) -> list[Warni
     for pattern, accepted, keys, what, table_name in checks:
         for start, clause in clauses:
             found = pattern.search(clause)
-            if found is None:
+            if found is None or _PART_WORDS.search(found.group(0)):
                 continue
             stated = float(next(g for g in found.groups() if g is not None))
             if stated not in accepted:

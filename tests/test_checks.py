@@ -97,3 +97,12 @@ def test_series_carry_over_stock_and_copied_report():
     copy = dict(a)
     copy["meta.year"] = 2023
     assert any(w.rule == "R8" for _, w in check_series([a, copy]))
+
+
+def test_r6_ignores_stated_parts_of_a_total():
+    f = dict(_consistent())
+    f["review.total"], f["review.upheld"], f["review.corrected"], f["review.other"], f["review.pending"] = 5, 3, 2, 0, 0
+    parts = [Paragraph("本年度行政复议决定维持3件，纠正2件。", "第3行")]
+    assert not [w for w in check_report(f, "2021", narrative=parts) if w.rule == "R6"]
+    total = [Paragraph("本年度发生行政复议案件5件，其中维持3件。", "第3行")]
+    assert not [w for w in check_report(f, "2021", narrative=total) if w.rule == "R6"]
