@@ -419,7 +419,8 @@ class _Parser:
 
     def sections(self) -> None:
         """The template's narrative sections 一, 五 and 六 (二–四 are judged by their tables)."""
-        headings = [norm(p.text) for p in self.out.narrative if len(norm(p.text)) <= 45]
+        texts = [p.text for p in self.out.narrative] + [row[0].text for t in self.doc.tables for row in t.rows if row]
+        headings = [norm(t) for t in texts if len(norm(t)) <= 45]  # a heading may sit in a table cell
         for number, name, words in (("一", "总体情况", ("总体情况", "概述", "基本情况")),
                                     ("五", "存在的主要问题及改进情况", ("问题", "改进")),
                                     ("六", "其他需要报告的事项", ("其他需要报告", "其他需报告", "其他事项"))):
