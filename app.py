@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from core import charts as C
+from core.checks import rule_name
 
 data, filters = ui.frame("总览")
 ui.require_reports(data)
@@ -30,19 +31,25 @@ for col, (label, key) in zip(cols, totals.items()):
 
 grid = ui.M.coverage(filters.apply(data.wide, by_year=False))
 if not grid.empty:
-    table = grid.reset_index().rename(columns={"agency": "机构"})
-    ui.chart(C.coverage_grid(grid), "报送情况_机构年度", table, "coverage")
+    words = ui.M.coverage_text(grid)
+    table = words.rename(columns=lambda y: f"{y}年").reset_index().rename(columns={"agency": "机构"})
+    ui.chart(C.coverage_grid(words), "报送情况_机构年度", table, "coverage")
 
 st.subheader("校验发现")
 if warnings.empty:
     st.success("所选范围内的报告没有发现问题。")
 else:
     summary = warnings.groupby(["rule", "severity"]).size().reset_index(name="count")
-    ui.chart(C.warning_summary(summary), "校验发现_按规则", summary, "warnings")
+    summary["rule"] = summary["rule"].map(rule_name)
+    table = summary.assign(severity=summary["severity"].map(C.SEVERITY_LABELS)).rename(
+        columns={"rule": "规则", "severity": "严重程度", "count": "条数"})
+    ui.chart(C.warning_summary(summary), "校验发现_按规则", table, "warnings")
     st.page_link("pages/6_checks.py", label="查看全部校验发现", icon=":material/rule:")
 
 st.subheader("最近上传")
-latest = sorted(ui.lib().index(), key=lambda r: r["uploaded_at"], reverse=True)[:10]
+index = ui.lib().index()
+allowed = set(filters.agencies({r["agency"] for r in index}))
+latest = sorted((r for r in index if r["agency"] in allowed), key=lambda r: r["uploaded_at"], reverse=True)[:10]
 st.dataframe(pd.DataFrame([{
     "机构": r["agency"], "年度": r["year"], "文件": r["name"],
     "上传时间": pd.Timestamp(r["uploaded_at"], unit="s", tz="Asia/Shanghai").strftime("%Y-%m-%d %H:%M"),

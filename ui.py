@@ -27,7 +27,7 @@ PAGES = (
     ("pages/7_upload.py", "上传报告", ":material/upload_file:"),
     ("pages/8_report.py", "报告详情", ":material/description:"),
 )
-FILTER_KEYS = ("q", "region", "year", "template")
+FILTER_KEYS = ("q", "region", "year", "template", "top")
 
 
 @st.cache_resource(show_spinner="正在打开资料库…")
@@ -150,7 +150,6 @@ def frame(title: str) -> tuple[Data, Filters]:
     """Page config, navigation and the shared filters; returns the data and the filters chosen."""
     st.set_page_config(page_title=f"{title}｜政务公开年报对比", page_icon="📊", layout="wide")
     data = load()
-    years = sorted({int(y) for y in data.wide["year"].dropna()}, reverse=True) if not data.wide.empty else []
     with st.sidebar:
         st.markdown("### 政务公开年报对比")
         links = {k: st.query_params[k] for k in FILTER_KEYS if k in st.query_params}
@@ -163,13 +162,24 @@ def frame(title: str) -> tuple[Data, Filters]:
         region = st.text_input("地区关键词", value=_param("region"), key="w_region", placeholder="如：湛河区 浉河区",
                                help="机构名称中包含任一关键词（空格分隔）即显示")
         _remember("region", region.strip())
-        year = select("年度", years, "year", default=years[0] if years else None, container=st) if years else None
         template = radio("模板", ["全部", "2021", "2019"], "template", container=st,
                          help="2021：国办公开办函〔2021〕30号格式；2019：2019年试行格式")
+        chosen = Filters(query.strip(), region.strip(), None, template, None)
+        counts = chosen.apply(data.wide, by_year=False)["year"].dropna().astype(int).value_counts() \
+            if not data.wide.empty else pd.Series(dtype=int)
+        years = sorted(counts.index, reverse=True)
+        year = select("年度", years, "year", default=_usual_year(counts), container=st) if years else None
         top = select("图表中的机构", [10, 20, 30, 50, 100, "全部"], "top", default=30, container=st,
                      format_func=lambda v: v if v == "全部" else f"前 {v} 名", help="机构较多时，图表只显示数值最大的若干个机构")
     st.title(title)
-    return data, Filters(query.strip(), region.strip(), year, template, None if top == "全部" else int(top))
+    return data, Filters(chosen.query, chosen.region, year, template, None if top == "全部" else int(top))
+
+
+def _usual_year(counts: pd.Series) -> int | None:
+    """The newest year for which most agencies have reported (not a year one early report opened)."""
+    if counts.empty:
+        return None
+    return max(y for y, n in counts.items() if n >= 0.5 * counts.max())
 
 
 def chart(fig, name: str, table: pd.DataFrame, key: str) -> None:

@@ -98,7 +98,7 @@ def heatmap(df: pd.DataFrame, labels: dict[str, str], year: int | None) -> go.Fi
     """Agencies × metrics; colour is each metric's share of its largest value, text the value."""
     keys = [k for k in labels if k in df]
     values = df[keys].astype(float)
-    scaled = values / values.max().replace(0, float("nan"))
+    scaled = (values / values.max().replace(0, float("nan"))).where(values.notna()).fillna(0).where(values.notna())
     fig = go.Figure(go.Heatmap(
         z=scaled.values, x=[labels[k] for k in keys], y=[wrap(a, 14) for a in df["agency"]],
         text=[[_fmt(v, "") for v in row] for row in values.values], texttemplate="%{text}",
@@ -157,17 +157,14 @@ def stacked(df: pd.DataFrame, categories: dict[str, str], title: str, year: int 
 
 
 def coverage_grid(grid: pd.DataFrame) -> go.Figure:
-    """Agency × year: who has reported (and whether the report adds up), who has not."""
-    z, text = [], []
-    for _, row in grid.iterrows():
-        z.append([None if pd.isna(v) else (1 if v > 0 else 0) for v in row])
-        text.append(["未报送" if pd.isna(v) else (f"{int(v)} 处错误" if v > 0 else "已报送") for v in row])
+    """Agency × year (from `coverage_text`): who has reported, whether it adds up, who has not."""
+    code = {"未报送": -1, "已报送": 0}
+    z = [[code.get(v, 1) for v in row] for _, row in grid.iterrows()]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[f"{c}年" for c in grid.columns], y=[wrap(a, 14) for a in grid.index], text=text,
-        texttemplate="%{text}", colorscale=[[0, "#cfe8d5"], [1, "#f5c6c0"]], zmin=0, zmax=1, showscale=False,
-        xgap=3, ygap=3, hovertemplate="%{y}｜%{x}：%{text}<extra></extra>"))
+        z=z, x=[f"{c}年" for c in grid.columns], y=[wrap(a, 14) for a in grid.index], text=grid.values.tolist(),
+        texttemplate="%{text}", colorscale=[[0, "#e5e7eb"], [0.5, "#cfe8d5"], [1, "#f5c6c0"]], zmin=-1, zmax=1,
+        showscale=False, xgap=3, ygap=3, hovertemplate="%{y}｜%{x}：%{text}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(plot_bgcolor="#f3f4f6")
     return _style(fig, "报送情况：机构 × 年度", f"{_years(grid.columns)}｜{len(grid)} 个机构｜灰色为未报送",
                   height=max(300, 100 + 30 * len(grid)))
 

@@ -18,6 +18,21 @@ from core.record import Value, Warning
 
 Fields = Mapping[str, Value]
 
+RULE_NAMES = {
+    "R1": "R1 勾稽关系（一+二=三(七)+四）", "R2": "R2 办理结果之和=总计", "R3": "R3 各类申请人之和=总计",
+    "R4": "R4 复议诉讼结果之和=总计", "R5": "R5 上年结转=上年结转下年", "R6": "R6 正文与表格一致",
+    "R7": "R7 现行有效件数衔接", "R8": "R8 与上年完全相同", "R9": "R9 按期发布",
+    "short_row": "缺格/残行", "unreadable_cell": "无法识别的单元格", "missing_table": "缺少表格",
+    "missing_row": "缺少行", "missing_meta": "缺少机构或年度", "split_number": "疑似拆开的数字",
+    "implausible_value": "不合理数值", "missing_section": "缺少部分", "year_mismatch": "年度不一致",
+    "template_year": "模板与年度不符", "duplicate_row": "重复的行", "unit_unstated": "未注明单位",
+}
+
+
+def rule_name(rule: str) -> str:
+    """The Chinese name a user sees for a rule id."""
+    return RULE_NAMES.get(rule, rule)
+
 
 def _num(v: Value) -> float:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
@@ -77,7 +92,7 @@ def check_report(fields: Fields, template: str, unreadable: set[str] | None = No
                                        f"但（七）总计{_fmt(t)} + 四、结转下年度{_fmt(f)} = {_fmt(t + f)}，相差{_fmt(abs(a + b - t - f))}。"))
         # R2: (七)总计 = sum of the outcome rows
         w = _sum_rule("R2", fields, unreadable, app("total", col), [app(r, col) for r in outcome],
-                      f"表三「{col_label}」列的总计", f"（七）总计·{col_label}", "各办理结果之和")
+                      f"表三「{col_label}」列的总计", f"（七）总计·{col_label}" + ("列" if col == "total" else ""), "各办理结果之和")
         if w:
             out.append(w)
     # R3: total column = sum of the six applicant columns

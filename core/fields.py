@@ -155,7 +155,8 @@ def _build() -> dict[str, Field]:
     add(Field("proactive.published_total", "主动公开信息总数", "proactive", "条"))
     for row in APPLICATION_ROWS:
         for col, col_label in APPLICANT_COLUMNS:
-            add(Field(f"applications.{row.key}.{col}", f"{row.label}·{col_label}", "applications", "件",
+            shown = "全部申请人" if col == "total" else col_label  # 「（七）总计·总计」 says nothing
+            add(Field(f"applications.{row.key}.{col}", f"{row.label}·{shown}", "applications", "件",
                       row.templates))
     for group, group_label in REVIEW_GROUPS:
         for col, col_label in REVIEW_COLUMNS:

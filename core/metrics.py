@@ -53,7 +53,7 @@ DERIVED: tuple[Metric, ...] = (
     Metric("derived.denied_rate", "不予公开率", "%", "不予公开率 = （三）不予公开各项之和 ÷（七）总计"),
     Metric("derived.unable_rate", "无法提供率", "%", "无法提供率 = （四）无法提供各项之和 ÷（七）总计"),
     Metric("derived.rejected_rate", "不予处理率", "%", "不予处理率 = （五）不予处理各项之和 ÷（七）总计"),
-    Metric("derived.carry_forward_rate", "结转率", "%", "结转率 = 四、结转下年度继续办理 ÷ 受理合计"),
+    Metric("derived.carry_forward_rate", "结转率", "%", "结转率 = 四、结转下年度继续办理 ÷（一、本年新收 + 二、上年结转）"),
     Metric("derived.review_correction_rate", "复议纠错率", "%", "复议纠错率 = 行政复议结果纠正 ÷（行政复议总计 − 尚未审结）"),
     Metric("derived.litigation_total", "行政诉讼总数", "件", "行政诉讼总数 = 未经复议直接起诉总计 + 复议后起诉总计"),
     Metric("derived.litigation_correction_rate", "诉讼纠错率", "%",
@@ -121,7 +121,7 @@ def wide(reports: Sequence[StoredReport]) -> pd.DataFrame:
 def tidy(reports: Sequence[StoredReport]) -> pd.DataFrame:
     """(report_id, agency, year, metric, label, unit, value): the long table every chart filters."""
     df = wide(reports)
-    ids = ["report_id", "agency", "year"]
+    ids = ["report_id", "agency", "year", "template"]
     keys = [k for k in df.columns if k in METRICS]
     if df.empty or not keys:
         return pd.DataFrame(columns=ids + ["metric", "label", "unit", "value"])
@@ -146,12 +146,12 @@ def warnings_frame(reports: Sequence[StoredReport]) -> pd.DataFrame:
     for group in by_agency.values():
         for i, w in check_series([s.fields for s in group]):
             rows.append(_warning_row(group[i], w))
-    cols = ["report_id", "agency", "year", "file", "rule", "severity", "keys", "fields", "message", "where"]
+    cols = ["report_id", "agency", "year", "template", "file", "rule", "severity", "keys", "fields", "message", "where"]
     return pd.DataFrame(rows, columns=cols)
 
 
 def _warning_row(s: StoredReport, w) -> dict:
-    return {"report_id": s.id, "agency": s.agency, "year": s.year, "file": s.name, "rule": w.rule,
+    return {"report_id": s.id, "agency": s.agency, "year": s.year, "template": s.template, "file": s.name, "rule": w.rule,
             "severity": w.severity, "keys": ",".join(w.keys), "fields": "、".join(F.label(k) for k in w.keys[:6]),
             "message": w.message, "where": w.where}
 
@@ -173,6 +173,11 @@ def year_over_year(df: pd.DataFrame) -> pd.DataFrame:
     consecutive = d.groupby("agency")["year"].diff() == 1
     d["change"] = ((d["value"] - previous) / previous * 100).where(consecutive & (previous != 0))
     return d
+
+
+def coverage_text(grid: pd.DataFrame) -> pd.DataFrame:
+    """The coverage grid in words, as shown and downloaded: 已报送, N 处错误, 未报送."""
+    return grid.apply(lambda col: col.map(lambda v: "未报送" if pd.isna(v) else (f"{int(v)} 处错误" if v > 0 else "已报送")))
 
 
 def peer_mean(values: pd.Series) -> float | None:

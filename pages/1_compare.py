@@ -23,5 +23,9 @@ if chosen:
     labels = {k: M.METRICS[k].label for k in chosen}
     sub = filters.limit(wide[["agency", *chosen]], chosen[0]).sort_values("agency")
     out = sub.rename(columns={"agency": "机构", **labels})
-    ui.chart(C.grouped_bars(sub, labels, filters.year), f"多项指标对比_{filters.year}年", out, "grouped")
+    units = sorted({M.METRICS[k].unit for k in chosen})
+    for unit in units:  # one axis per unit: 件, %, 万元 side by side would hide the small ones
+        group = {k: v for k, v in labels.items() if M.METRICS[k].unit == unit}
+        ui.chart(C.grouped_bars(sub, group, filters.year, title=f"多项指标对比（{unit}）"),
+                 f"多项指标对比_{unit}_{filters.year}年", out[["机构", *group.values()]], f"grouped_{unit}")
     ui.chart(C.heatmap(sub, labels, filters.year), f"机构指标热力图_{filters.year}年", out, "heatmap")

@@ -10,9 +10,14 @@ from core import fields as F
 data, filters = ui.frame("上传报告")
 st.markdown("支持 **PDF**、**Word（.docx）**、**网页（.html，另存的整页亦可）** 和 **文本（.txt）**，可一次选择多个文件。"
             "相同的文件只保存一次；同一机构同一年度的多份文件视为该报告的不同版本，图表只计最新一份。")
-files = st.file_uploader("选择年报文件", type=["pdf", "docx", "doc", "wps", "html", "htm", "txt"], accept_multiple_files=True)
-pasted = st.text_area("或粘贴报告全文", height=120, placeholder="把年报全文（含表格）粘贴到这里")
-if st.button("解析并入库", type="primary", disabled=not (files or pasted.strip())):
+with st.form("upload", border=False):  # one click reads both the files and the pasted text
+    files = st.file_uploader("选择年报文件", type=["pdf", "docx", "doc", "wps", "html", "htm", "txt"],
+                             accept_multiple_files=True)
+    pasted = st.text_area("或粘贴报告全文", height=120, placeholder="把年报全文（含表格）粘贴到这里")
+    submitted = st.form_submit_button("解析并入库", type="primary")
+if submitted and not (files or pasted.strip()):
+    st.warning("请先选择文件或粘贴报告全文。")
+elif submitted:
     items = [(f.name, f.getvalue()) for f in files or []]
     if pasted.strip():
         items.append((f"粘贴文本-{time.strftime('%Y%m%d-%H%M%S')}.txt", pasted.encode("utf-8")))

@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from core import fields as F
 from core import metrics as M
+from core.checks import rule_name
 
 HIGHLIGHT = {"error": "background-color: #f8d0cb", "warning": "background-color: #fbe7b0", "info": "background-color: #eef1f5"}
 
@@ -13,8 +14,15 @@ data, filters = ui.frame("报告详情")
 ui.require_reports(data)
 library = ui.lib()
 stored = sorted(library.index(), key=lambda r: (r["agency"] or "", r["year"] or 0, r["uploaded_at"]))
-by_id = {r["id"]: r for r in stored}
-choice = ui.select("报告", list(by_id), "id", default=stored[-1]["id"],
+if "flash" in st.session_state:
+    st.success(st.session_state.pop("flash"))
+wanted = st.query_params.get("id")
+if wanted and wanted not in {str(r["id"]) for r in stored}:
+    st.warning(f"链接中的报告（编号 {wanted}）不存在，可能已被删除。请从下面的列表中选择报告。")
+    del st.query_params["id"]
+shown = [r for r in stored if r["agency"] in filters.agencies({r["agency"] for r in stored})] or stored
+by_id = {r["id"]: r for r in (shown + [r for r in stored if str(r["id"]) == wanted])}
+choice = ui.select("报告", list(by_id), "id", default=shown[-1]["id"],
                    format_func=lambda i: f"{by_id[i]['agency'] or '（未识别机构）'}　{by_id[i]['year'] or '—'}年　·　{by_id[i]['name']}")
 s = library.get(choice)
 report, f = s.report, s.fields
@@ -25,7 +33,7 @@ a, b, c, d = st.columns(4)
 a.metric("模板", f"{s.template}年格式" if s.template else "—")
 b.metric("落款日期", f.get("meta.published", "—"))
 c.metric("错误", sum(w.severity == "error" for w in report.warnings), help="R1–R4：报告自身表格不平衡")
-d.metric("警告", sum(w.severity == "warning" for w in report.warnings))
+d.metric("警告", sum(w.severity == "warning" for w in report.warnings), help="不含跨年度核对（见右侧）")
 
 severity_of: dict[str, str] = {}
 order = {"error": 0, "warning": 1, "info": 2}
@@ -37,15 +45,15 @@ for w in report.warnings:
 unreadable = {k for w in report.warnings if w.rule in M.UNREADABLE_RULES for k in w.keys}
 left, right = st.columns([2, 1])
 with right:
-    st.subheader(f"校验发现（{len(report.warnings)} 条）")
     cross = data.warnings[(data.warnings["report_id"] == s.id) & data.warnings["rule"].isin(["R5", "R7", "R8"])]
+    st.subheader(f"校验发现（{len(report.warnings) + len(cross)} 条）")
     if not report.warnings and cross.empty:
         st.success("本报告的表格数字相互一致，未发现问题。")
     for w in report.warnings:
-        text = f"**{w.rule}**　{w.message}" + (f"（{w.where}）" if w.where else "")
+        text = f"**{rule_name(w.rule)}**　{w.message}" + (f"（{w.where}）" if w.where else "")
         {"error": st.error, "warning": st.warning}.get(w.severity, st.info)(text)
     for _, w in cross.iterrows():
-        st.warning(f"**{w['rule']}**（跨年度）　{w['message']}")
+        st.warning(f"**{rule_name(w['rule'])}**（跨年度）　{w['message']}")
 with left:
     for table in M.report_tables(f, s.template or "2021", unreadable):
         st.subheader(table.title)
@@ -71,6 +79,7 @@ with col3.popover("删除此报告"):
     if st.button("确认删除", type="primary"):
         library.delete(s.id)
         del st.query_params["id"]
+        st.session_state["flash"] = f"已删除「{s.name}」（{s.agency or '未识别机构'} {s.year or ''}年）。"
         st.rerun()
 if s.printed_agency:
     with st.expander("机构归并"):

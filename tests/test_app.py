@@ -111,8 +111,8 @@ def test_upload_stores_good_files_and_reports_bad_ones(tmp_path):
     at = run("pages/7_upload.py", db)
     r = make_report(random.Random(3), template="2021", agency="丙县民政局", year=2023)
     at.file_uploader[0].set_value([("good.txt", render_text(r, "tab_grid").encode(), "text/plain"),
-                                   ("empty.txt", b"", "text/plain")]).run()
-    at.button[0].click().run()
+                                   ("empty.txt", b"", "text/plain")])
+    at.button[0].click().run()  # the form submits files and pasted text together
     assert not at.exception
     assert any("丙县民政局" in s.value for s in at.success)
     assert any("empty.txt" in e.value for e in at.error)
@@ -151,3 +151,14 @@ def test_agency_merged_by_hand_on_the_report_page(tmp_path):
     next(sb for sb in at.selectbox if sb.label == "归入机构").select("某县财政局").run()
     next(b for b in at.button if b.label == "归入所选机构").click().run()
     assert {s.agency for s in Library(db).current()} == {"某县财政局"}
+
+
+def test_pasted_text_is_stored_with_one_click(tmp_path):
+    db = tmp_path / "p.sqlite3"
+    Library(db).ensure_seeded(tmp_path)
+    at = run("pages/7_upload.py", db)
+    r = make_report(random.Random(8), template="2021", agency="丁县审计局", year=2024)
+    at.text_area[0].input(render_text(r, "cells"))
+    at.button[0].click().run()
+    assert any("丁县审计局" in s.value for s in at.success)
+    assert [s.agency for s in Library(db).all()] == ["丁县审计局"]
