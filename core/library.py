@@ -115,6 +115,18 @@ class Library:
         with self._connect() as db:
             self._use_wal(db)
             db.executescript(_SCHEMA)
+            self._migrate(db)
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        """Bring a library written by an earlier version up to this schema; its reports are then
+        re-parsed from their stored originals (nothing is lost: the original file is kept)."""
+        columns = {row[1] for row in db.execute("PRAGMA table_info(reports)")}
+        if "provenance" not in columns:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("ALTER TABLE reports ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}'")
+            db.execute("UPDATE reports SET parser_version = ''")
+            db.execute("COMMIT")
 
     @staticmethod
     def _use_wal(db: sqlite3.Connection) -> None:

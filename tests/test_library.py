@@ -125,3 +125,25 @@ def test_first_start_loads_the_samples_once(tmp_path):
 def test_location_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv(L.ENV_VAR, str(tmp_path / "env.sqlite3"))
     assert Library().path == tmp_path / "env.sqlite3"
+
+
+def test_library_of_an_earlier_version_is_upgraded_and_reparsed(tmp_path):
+    """A library file from before provenance had its own column opens, and its reports re-parse."""
+    path = tmp_path / "old.sqlite3"
+    data = _doc(21)
+    import hashlib
+    import json
+    with sqlite3.connect(path) as db:
+        db.executescript("""
+            CREATE TABLE files (sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, format TEXT NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL);
+            CREATE TABLE reports (id INTEGER PRIMARY KEY AUTOINCREMENT, sha256 TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+                agency TEXT, year INTEGER, template TEXT, errors INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0,
+                parser_version TEXT NOT NULL, record TEXT NOT NULL, uploaded_at REAL NOT NULL);""")
+        digest = hashlib.sha256(data).hexdigest()
+        db.execute("INSERT INTO files VALUES (?, 'old.txt', 'text', ?, ?)", (digest, len(data), data))
+        db.execute("INSERT INTO reports (sha256, name, parser_version, record, uploaded_at) VALUES (?, 'old.txt', '1', ?, 0)",
+                   (digest, json.dumps({"source": "old.txt", "fields": {}, "warnings": [], "provenance": {}})))
+    lib = Library(path)
+    assert lib.reparse_stale() == 1
+    stored = lib.all()[0]
+    assert stored.fields["meta.year"] and lib.get(stored.id).report.provenance
