@@ -118,11 +118,13 @@ def trend_lines(df: pd.DataFrame, label: str, unit: str, palette: dict[str, str]
     palette = palette or colours(df["agency"])
     fig = go.Figure()
     for agency, d in df.sort_values("year").groupby("agency", sort=True):
+        # the value printed at the line's last year only: labels at every point collide where lines cross
+        labels = [""] * (len(d) - 1) + [_fmt(d["value"].iloc[-1], unit)] if len(d) else []
         fig.add_scatter(x=d["year"], y=d["value"], mode="lines+markers+text", name=str(agency),
-                        line_color=palette.get(agency), text=[_fmt(v, unit) for v in d["value"]],
-                        textposition="top center")
+                        line_color=palette.get(agency), text=labels, textposition="middle right",
+                        hovertemplate=str(agency) + "｜%{x}年：%{y}<extra></extra>")
     fig.update_xaxes(dtick=1, tickformat="d", title_text="年度")
-    fig.update_yaxes(title_text=f"{label}（{unit}）", rangemode="tozero")
+    fig.update_yaxes(title_text=unit, rangemode="tozero")  # the metric is in the title; a long axis title overflows
     return _style(fig, f"{label}：年度趋势", f"{_years(df['year'])}｜{df['agency'].nunique()} 个机构", height=460)
 
 
