@@ -50,7 +50,7 @@ class Data:
 
 @st.cache_resource(show_spinner="正在汇总数据…", max_entries=2)
 def _load(path: str, generation: int) -> Data:
-    reports = Library(path).current()
+    reports = library(path).current()
     return Data(M.wide(reports), M.tidy(reports), M.warnings_frame(reports))
 
 
@@ -207,11 +207,6 @@ def year_reports(data: Data, filters: Filters) -> pd.DataFrame:
         st.warning("所选年度与筛选条件下没有报告。请在左侧调整筛选。")
         st.stop()
     return wide
-
-
-def metric_options(prefixes: tuple[str, ...] = ()) -> list[str]:
-    keys = [k for k in M.METRICS if not prefixes or k.startswith(prefixes)]
-    return keys
 
 
 def metric_label(key: str) -> str:

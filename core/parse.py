@@ -162,7 +162,7 @@ class _Parser:
                       f"{F.label(key)}：单元格「{read.cell.text}」无法识别为数字，按空值处理。", read.cell.where)
         self.out.provenance[key] = Provenance(read.cell.where, row_label, col_label, read.cell.text)
 
-    def missing(self, key: str, row: _Row, col_label: str, rule: str = "short_row") -> None:
+    def missing(self, key: str, row: _Row, col_label: str) -> None:
         if key in self.out.fields and self.out.fields[key] is not None:
             return
         self.out.fields[key] = None

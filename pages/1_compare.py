@@ -7,7 +7,7 @@ from core import metrics as M
 
 data, filters = ui.frame("机构对比")
 wide = ui.year_reports(data, filters)
-options = [k for k in ui.metric_options() if k in wide and wide[k].notna().any()]
+options = [k for k in M.METRICS if k in wide and wide[k].notna().any()]
 key = ui.select("指标", options, "metric", default="applications.new_received.total", format_func=ui.metric_label)
 m = M.METRICS[key]
 st.caption(m.definition or f"表格字段：{m.label}")

@@ -12,7 +12,7 @@ agencies = sorted(tidy["agency"].dropna().unique())
 counts = tidy.groupby("agency")["year"].nunique().sort_values(ascending=False)
 chosen = ui.multiselect("机构", agencies, "agencies", default=list(counts.index[:5]))
 present = set(tidy["metric"].unique())
-options = [k for k in ui.metric_options() if k in present]
+options = [k for k in M.METRICS if k in present]
 key = ui.select("指标", options, "metric", default="applications.new_received.total", format_func=ui.metric_label)
 st.caption("趋势图显示全部年度（不受左侧「年度」筛选影响）。" + (M.METRICS[key].definition if key else ""))
 if chosen and key:

@@ -1,15 +1,14 @@
 """Decode the bytes of a text or HTML file: detected, never assumed.
 
-Order: a byte-order mark, a charset the document declares (HTML meta), strict UTF-8, then
-charset-normalizer restricted to the encodings Chinese documents really use. GB2312 and GBK are
-decoded as GB18030, their superset, so a rare character never breaks a whole file.
+Order: a byte-order mark (or UTF-16 without one), a charset the document declares (HTML meta),
+strict UTF-8, then GB18030. GB2312 and GBK are decoded as GB18030, their superset, so a rare
+character never breaks a whole file. (A statistical detector was dropped: GB18030 accepts nearly
+any byte sequence, so it was never reached, and it misreads short Chinese texts.)
 """
 from __future__ import annotations
 
 import codecs
 import re
-
-import charset_normalizer
 
 from core.grid import ReadError
 
@@ -76,13 +75,7 @@ def decode(data: bytes, name: str, declared: str | None = None) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030")
+        return data.decode("gb18030")  # GBK and GB2312 are subsets: every mainland Chinese legacy file
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data[:200_000], cp_isolation=["utf_8", "gb18030", "big5", "utf_16"]).best()
-    if best is not None and best.encoding:
-        try:
-            return data.decode(normalise_encoding(best.encoding))
-        except (UnicodeDecodeError, LookupError):
-            pass
     raise ReadError(f"{name}：无法识别文件的文字编码（既不是 UTF-8，也不是 GBK/GB18030 或 UTF-16），请另存为 UTF-8 文本后重新上传。")
