@@ -46,10 +46,15 @@ def _filled(fields: Fields, keys: Iterable[str]) -> bool:
     return any(isinstance(fields.get(k), (int, float)) for k in keys)
 
 
-def _cannot(rule: str, keys: Sequence[str], what: str, unreadable: set[str]) -> Warning:
-    bad = [k for k in keys if k in unreadable]
-    return Warning(rule, "info", tuple(keys),
-                   f"{what}无法核验：{'、'.join(F.label(k) for k in bad)} 无法读取。")
+def _unread(fields: Fields, unreadable: set[str], keys: Iterable[str]) -> list[str]:
+    """Keys of a rule that were not read: not found in the document (absent from the record) or
+    unreadable. Such a rule is 「无法核验」, never broken: a reading failure is no finding."""
+    return [k for k in keys if k in unreadable or k not in fields]
+
+
+def _cannot(rule: str, keys: Sequence[str], what: str, bad: Sequence[str]) -> Warning:
+    names = "、".join(F.label(k) for k in bad[:4]) + (f" 等 {len(bad)} 格" if len(bad) > 4 else "")
+    return Warning(rule, "info", tuple(keys), f"{what}无法核验：未读到 {names}。")
 
 
 def _sum_rule(rule: str, fields: Fields, unreadable: set[str], total_key: str, parts: Sequence[str],
@@ -57,8 +62,9 @@ def _sum_rule(rule: str, fields: Fields, unreadable: set[str], total_key: str, p
     keys = [total_key, *parts]
     if not _filled(fields, keys):
         return None
-    if any(k in unreadable for k in keys):
-        return _cannot(rule, keys, what, unreadable)
+    bad = _unread(fields, unreadable, keys)
+    if bad:
+        return _cannot(rule, keys, what, bad)
     total = _num(fields.get(total_key))
     s = sum(_num(fields.get(k)) for k in parts)
     if abs(total - s) < 1e-6:
@@ -82,8 +88,9 @@ def check_report(fields: Fields, template: str, unreadable: set[str] | None = No
         # R1 勾稽: 一 + 二 = 三(七) + 四
         keys = [app("new_received", col), app("carried_over", col), app("total", col), app("carried_forward", col)]
         if _filled(fields, keys):
-            if any(k in unreadable for k in keys):
-                out.append(_cannot("R1", keys, f"表三「{col_label}」列的勾稽关系（一+二=三(七)+四）", unreadable))
+            bad = _unread(fields, unreadable, keys)
+            if bad:
+                out.append(_cannot("R1", keys, f"表三「{col_label}」列的勾稽关系（一+二=三(七)+四）", bad))
             else:
                 a, b, t, f = (_num(fields.get(k)) for k in keys)
                 if abs((a + b) - (t + f)) > 1e-6:

@@ -168,6 +168,15 @@ def _build() -> dict[str, Field]:
 FIELDS: dict[str, Field] = _build()
 
 
+def template_keys(template: str) -> list[str]:
+    """Every cell of Tables 2–4 in the template of that year, in the order the template prints them
+    (2021: 三(六) as its three sub-rows; 2019: as one row)."""
+    keys = [f"proactive.{row}.{col}" for row, _, _, cols in proactive_rows(template) for col, _, _ in cols]
+    keys += [f"applications.{r.key}.{c}" for r in APPLICATION_ROWS if template in r.templates for c, _ in APPLICANT_COLUMNS]
+    keys += [f"{g}.{c}" for g, _ in REVIEW_GROUPS for c, _ in REVIEW_COLUMNS]
+    return keys
+
+
 def label(key: str) -> str:
     """Chinese label for a field key; the key itself when it is unknown."""
     f = FIELDS.get(key)

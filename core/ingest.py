@@ -1,6 +1,7 @@
 """One file in → one checked `Report` out: pick the reader, parse, check. Never raises on bad input."""
 from __future__ import annotations
 
+from core import fields as F
 from core.checks import check_report
 from core.grid import Document, ReadError
 from core.parse import parse_document
@@ -38,4 +39,5 @@ def report_from_document(doc: Document, name: str) -> Report:
     warnings += check_report(parsed.fields, parsed.template, parsed.unreadable, parsed.narrative)
     order = {"error": 0, "warning": 1, "info": 2}
     warnings.sort(key=lambda w: order.get(w.severity, 3))
-    return Report(name, parsed.fields, warnings, parsed.provenance)
+    unread = [k for k in F.template_keys(parsed.template) if k in parsed.unreadable and parsed.fields.get(k) is None]
+    return Report(name, parsed.fields, warnings, parsed.provenance, unread=unread)

@@ -112,7 +112,8 @@ class Parsed:
     fields: dict[str, Value] = field(default_factory=dict)
     provenance: dict[str, Provenance] = field(default_factory=dict)
     warnings: list[Warning] = field(default_factory=list)
-    # keys whose cell could not be read (null plus a warning): a rule over them cannot be evaluated
+    # template cells not found or not readable (null plus a warning): a rule over them cannot be
+    # evaluated; `unread` is the same set as the record lists it
     unreadable: set[str] = field(default_factory=set)
     template: str = "2021"
     narrative: list[Paragraph] = field(default_factory=list)
@@ -613,4 +614,15 @@ def parse_document(doc: Document) -> Parsed:
     p.narrative_values()
     if kinds["T2"] or kinds["T3"] or kinds["T4"]:
         p.sections()
+    p.out.unreadable |= _not_found(p.out.fields, template)
     return p.out
+
+
+def _not_found(fields: dict[str, Value], template: str) -> set[str]:
+    """Template cells no row of the document gave a value or a printed blank for. A 2021 report
+    that prints 三(六) as one row (the 2019 way) has read that row, not lost its three sub-rows."""
+    keys = set(F.template_keys(template)) - set(fields)
+    if any(k.startswith("applications.other.") for k in fields):
+        keys = {k for k in keys if not k.startswith(("applications.other_no_correction.", "applications.other_no_fee.",
+                                                      "applications.other_other."))}
+    return keys

@@ -48,6 +48,16 @@ class Report:
     warnings: list[Warning] = field(default_factory=list)
     provenance: dict[str, Provenance] = field(default_factory=dict)
     error: str | None = None  # set when the file could not be read at all
+    # Template cells the parser did not find or could not read (未读到): null in `fields`, and
+    # every rule over them says 「无法核验」. A cell the report left blank is not here.
+    unread: list[str] = field(default_factory=list)
+
+    def completeness(self) -> tuple[int, int]:
+        """(cells read, cells the template has) over Tables 2–4: the report's 完整度."""
+        from core.fields import template_keys
+        expected = template_keys(str(self.fields.get("meta.template") or "2021"))
+        missing = set(self.unread)
+        return sum(k not in missing for k in expected), len(expected)
 
     def to_json(self) -> dict[str, Any]:
         if self.error is not None:
@@ -57,6 +67,7 @@ class Report:
             "fields": self.fields,
             "warnings": [w.to_json() for w in self.warnings],
             "provenance": {k: p.to_json() for k, p in self.provenance.items()},
+            "unread": self.unread,
         }
 
     @classmethod
@@ -68,4 +79,5 @@ class Report:
             dict(d.get("fields") or {}),
             [Warning.from_json(w) for w in d.get("warnings") or []],
             {k: Provenance(**p) for k, p in (d.get("provenance") or {}).items()},
+            unread=list(d.get("unread") or []),
         )

@@ -67,7 +67,7 @@ def test_command_line_batch_goes_on_past_bad_files(tmp_path):
     assert [("error" in o) for o in out] == [True, True, False]
     assert "missing.txt" in out[1]["error"]
     assert out[2]["fields"]["meta.agency"] == "某某县财政局"
-    assert set(out[2]) == {"source", "fields", "warnings", "provenance"}
+    assert set(out[2]) == {"source", "fields", "warnings", "provenance", "unread"}
     assert {"rule", "severity", "message", "keys"} <= set(out[2]["warnings"][0])
 
 
