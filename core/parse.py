@@ -18,6 +18,7 @@ from core import fields as F
 from core import narrative
 from core.narrative import CJK, norm
 from core.grid import Cell, Document, JoinedText, Paragraph, Table
+from core.readers.text import row_from_line
 from core.record import Provenance, Value, Warning
 
 _BLANK_MARKERS = {"/", "-", "－", "—", "——", "–", "―", "─", "无", "／", "\\", "-/-"}
@@ -181,6 +182,11 @@ class _Parser:
                 heading = narrative.heading_kind(block.text)
                 if heading is not None:
                     context = heading or None
+                elif context in ("T2", "T3", "T4") and (cells := row_from_line(block.text, min_gap=1)):
+                    # a row that fell outside the ruled table (the last line of a page, a row
+                    # printed below the grid): its label and numbers as one line of text
+                    row = _Row([Cell(t, block.where) for t in cells], Table([], block.where), 0)
+                    kinds[_row_kind(row) or context].append(row)
                 elif context == "T3" and len(norm(block.text)) <= 40 and CJK.search(block.text):
                     # a label line of a table printed as text (its numbers are on the next line)
                     kinds["T3"].append(_Row([Cell(block.text, block.where)], Table([], block.where), 0))
@@ -276,8 +282,18 @@ class _Parser:
         starts = _aligned_starts(rows, len(F.APPLICANT_COLUMNS))
         seen: dict[str, list[Read]] = {}
         per_table: dict[int, list[tuple[str, list[Read], _Row]]] = {}
-        for key, row in _t3_keyed_rows(rows, template):
+        placed, by_position, unplaced = _place_by_structure(_t3_keyed_rows(rows, template), template)
+        for key, row in placed:
+            if key in by_position and key not in seen:
+                printed = "".join(row.labels) or "（无行标签）"
+                self.warn("label_mismatch", "info", [f"applications.{key}.{c}" for c, _ in F.APPLICANT_COLUMNS],
+                          f"表三「{F.ROWS_BY_KEY[key].label}」一行印作「{printed}」，按其在表中的位置和序号读取。",
+                          row.cells[0].where)
             self._take_t3(key, row, starts, seen, per_table)
+        for row in unplaced:
+            self.warn("unplaced_row", "warning", [],
+                      f"表三有一行「{''.join(row.labels) or '（无行标签）'}」无法对应到模板中的任何一行，其数字未采用。",
+                      row.cells[0].where if row.cells else "")
         if not seen:
             self.warn("missing_table", "warning", [], "表三「收到和处理政府信息公开申请情况」没有读到任何一行数字，依申请公开数据缺失。")
             return
@@ -495,8 +511,9 @@ def _t3_row(row: _Row, group: str, template: str, prev_key: str) -> str | None:
     return None
 
 
-def _t3_keyed_rows(rows: list[_Row], template: str) -> list[tuple[str, _Row]]:
-    """(row key, row) for every Table 3 row, header rows left out.
+def _t3_keyed_rows(rows: list[_Row], template: str) -> list[tuple[str | None, _Row]]:
+    """(row key, row) for every Table 3 row, header rows left out; key None for a row of numbers
+    whose label names no template row (damaged, a variant, or lost), in document order.
 
     A long label is often wrapped over two lines or two table rows around its numbers: in text
     laid out like the page (「3.补正后申请内容仍」/ numbers /「不明确」), and in a PDF or converted
@@ -551,6 +568,8 @@ def _t3_keyed_rows(rows: list[_Row], template: str) -> list[tuple[str, _Row]]:
         if key is None and pending:
             key = _wrapped_t3_row("".join(pending) + row.label_text, template)
             key = None if key in taken else key
+        if orphan is not None:
+            out.append((None, orphan[0]))  # numbers no label named: placed by structure later
         if held:
             take(*held)
             held = None
@@ -561,7 +580,76 @@ def _t3_keyed_rows(rows: list[_Row], template: str) -> list[tuple[str, _Row]]:
             prev_key = key
     if held:
         take(*held)
+    if orphan is not None:
+        out.append((None, orphan[0]))
     return out
+
+
+_ORDINAL = re.compile(r"^(?:[(（]([一二三四五六七])[)）]|([一二三四])[、.．]|(\d)[、.．)）])")
+
+
+def _ordinal(label: str) -> str | None:
+    """The numbering a row label starts with: 「2.」→'2', 「（三）」→'三', 「四、」→'四'."""
+    m = _ORDINAL.match(norm(label))
+    return next((g for g in m.groups() if g), None) if m else None
+
+
+def _template_ordinal(key: str) -> str:
+    """The numbering the template prints for a row: the sub-row number inside a group, else the group's."""
+    label = F.ROWS_BY_KEY[key].label
+    if "·" in label:
+        return label.split("·", 1)[1][0]
+    return _ordinal(label) or ""
+
+
+def _place_by_structure(entries: list[tuple[str | None, _Row]], template: str
+                        ) -> tuple[list[tuple[str, _Row]], set[str], list[_Row]]:
+    """Name the rows of numbers whose label names no template row by where they stand.
+
+    The template fixes the order of Table 3's rows and the numbering inside each group. A run of
+    unnamed rows between two named ones fills the template rows missing between them when the
+    counts agree and every printed ordinal fits; otherwise a row is placed only where its ordinal
+    fits exactly one missing row of the gap. Returns the named rows in document order, the keys
+    placed by position, and the rows left unplaced (reported, never guessed)."""
+    order = [r.key for r in F.APPLICATION_ROWS if template in r.templates]
+    if any(k == "other" for k, _ in entries) and template == "2021":
+        order = [k for k in order if not k.startswith("other_")]
+        order.insert(order.index("total"), "other")
+    named = {k for k, _ in entries if k is not None}
+    placed: list[tuple[str, _Row]] = []
+    by_position: set[str] = set()
+    unplaced: list[_Row] = []
+    i = 0
+    while i < len(entries):
+        key, row = entries[i]
+        if key is not None:
+            placed.append((key, row))
+            i += 1
+            continue
+        j = i
+        while j < len(entries) and entries[j][0] is None:
+            j += 1
+        run = [r for _, r in entries[i:j]]
+        before = next((order.index(k) for k, _ in reversed(placed) if k in order), -1)
+        after = next((order.index(k) for k, _ in entries[j:] if k in order), len(order))
+        gap = [k for k in order[before + 1:after] if k not in named]
+        ordinals = [_ordinal(r.labels[-1]) if r.labels else None for r in run]
+        if len(gap) == len(run) and all(o is None or o == _template_ordinal(k) for o, k in zip(ordinals, gap)):
+            pairs = list(zip(gap, run))
+        else:
+            pairs = []
+            for o, r in zip(ordinals, run):
+                fits = [k for k in gap if o is not None and _template_ordinal(k) == o]
+                if len(fits) == 1:
+                    pairs.append((fits[0], r))
+                else:
+                    unplaced.append(r)
+        for k, r in pairs:
+            named.add(k)
+            by_position.add(k)
+            placed.append((k, r))
+        i = j
+    return placed, by_position, unplaced
 
 
 def _wrapped_t3_row(text: str, template: str) -> str | None:
