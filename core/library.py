@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS reports (
     errors INTEGER NOT NULL DEFAULT 0,
     warnings INTEGER NOT NULL DEFAULT 0,
     parser_version TEXT NOT NULL,
-    record TEXT NOT NULL,             -- {"source", "fields", "warnings"}
+    record TEXT NOT NULL,             -- {"source", "fields", "warnings", "unread"}
     provenance TEXT NOT NULL,         -- kept apart: only the report page needs it
     uploaded_at REAL NOT NULL
 );
@@ -324,13 +324,25 @@ class Library:
             rows = db.execute(f"SELECT id, name, sha256, agency, year, template, uploaded_at, parser_version, {columns}"
                               f" FROM reports {where} ORDER BY uploaded_at, id", args).fetchall()
         return [StoredReport(r[0], r[1], r[2], mapping.get(r[3], r[3]), r[3], r[4], r[5], r[6], r[7],
-                             Report.from_json({**json.loads(r[8]), "provenance": json.loads(r[9])})) for r in rows]
+                             _report(json.loads(r[8]), json.loads(r[9]))) for r in rows]
 
     def original(self, report_id: int) -> tuple[str, bytes] | None:
         with self._connect() as db:
             row = db.execute("SELECT r.name, f.data FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
                              (report_id,)).fetchone()
         return (row[0], row[1]) if row else None
+
+
+# warnings that named unreadable cells before records listed them in `unread`
+LEGACY_UNREAD_RULES = ("short_row", "unreadable_cell")
+
+
+def _report(record: dict, provenance: dict) -> Report:
+    """A stored record; one stored before records had `unread` gets the cells its warnings named."""
+    report = Report.from_json({**record, "provenance": provenance})
+    if "unread" not in record and report.error is None:
+        report.unread = list(dict.fromkeys(k for w in report.warnings if w.rule in LEGACY_UNREAD_RULES for k in w.keys))
+    return report
 
 
 def _record_json(report: Report) -> tuple[str, str]:

@@ -5,6 +5,7 @@ Computed from stored records only; the pages never compute a number themselves.
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,12 +110,14 @@ def wide(reports: Sequence[StoredReport]) -> pd.DataFrame:
                "published": s.fields.get("meta.published"),
                "errors": sum(w.severity == "error" for w in s.report.warnings),
                "warnings": sum(w.severity == "warning" for w in s.report.warnings)}
+        row["cells_read"], row["cells_expected"] = s.report.completeness()
         row.update({k: v for k, v in s.fields.items() if not k.startswith("meta.")})
         row.update(derived(s.fields))
         rows.append(row)
     df = pd.DataFrame(rows)
     if df.empty:
-        return pd.DataFrame(columns=["report_id", "agency", "year", "template", "file", "published", "errors", "warnings"])
+        return pd.DataFrame(columns=["report_id", "agency", "year", "template", "file", "published", "errors", "warnings",
+                                     "cells_read", "cells_expected"])
     return df
 
 
@@ -196,15 +199,75 @@ class TemplateTable:
     keys: pd.DataFrame
 
 
-UNREADABLE_RULES = ("short_row", "unreadable_cell")
+UNREAD = "未读到"  # how a cell the parser did not find or could not read is shown
 
 
-def report_tables(fields, template: str, unreadable: set[str] = frozenset()) -> list[TemplateTable]:
+def unread_cells(report) -> set[str]:
+    """The cells shown as 「未读到」: those the record lists in `unread` (the library fills it from the
+    unreadable-cell warnings for a record stored before records had the list)."""
+    return set(report.unread)
+
+
+def completeness_share(read: int, expected: int) -> str:
+    """96.5% — never rounded up to 100% while a cell is missing."""
+    if expected <= 0 or read >= expected:
+        return "100%"
+    return f"{math.floor(1000 * read / expected) / 10:.1f}%"
+
+
+def completeness_text(read: int, expected: int, prefix: str = "完整度 ") -> str:
+    """完整度 96.5%（193/200 格）: the share of the template's cells read from the report."""
+    return f"{prefix}{completeness_share(read, expected)}（{read}/{expected} 格）"
+
+
+def unread_note(read: int, expected: int) -> str:
+    """The sentence shown with an incomplete report ('' when every cell was read)."""
+    if read >= expected:
+        return ""
+    return (f"{expected - read} 个单元格未读到（解析器未找到该行，或无法识别该格）。涉及这些单元格的勾稽规则"
+            "为「无法核验」，不计为错误。")
+
+
+def completeness_frame(df: pd.DataFrame, by: str = "report_id") -> pd.DataFrame:
+    """From a `wide` frame, per report (or per agency, by="agency"): cells read, expected, unread
+    and the text 「96.5%（193/200 格）」 in column 完整度."""
+    if df.empty:
+        return pd.DataFrame(columns=[by, "read", "expected", "unread", "完整度"])
+    g = df.groupby(by, sort=False)[["cells_read", "cells_expected"]].sum().reset_index()
+    g = g.rename(columns={"cells_read": "read", "cells_expected": "expected"})
+    g["unread"] = g["expected"] - g["read"]
+    g["完整度"] = [completeness_text(int(r), int(e), prefix="") for r, e in zip(g["read"], g["expected"])]
+    return g
+
+
+@dataclass(frozen=True)
+class Findings:
+    """One report's own findings, grouped as a page shows them: errors apart from warnings, and the
+    「无法核验」 notes (info: a rule over a cell that was not read) apart from both."""
+
+    errors: list
+    warnings: list
+    unverifiable: list
+    notes: list
+
+
+def findings(report) -> Findings:
+    unread = unread_cells(report)
+    groups: dict[str, list] = {"error": [], "warning": [], "unverifiable": [], "info": []}
+    for w in report.warnings:
+        if w.severity == "info" and ("无法核验" in w.message or unread.intersection(w.keys)):
+            groups["unverifiable"].append(w)
+        else:
+            groups.get(w.severity, groups["info"]).append(w)
+    return Findings(groups["error"], groups["warning"], groups["unverifiable"], groups["info"])
+
+
+def report_tables(fields, template: str, unread: set[str] = frozenset()) -> list[TemplateTable]:
     """Tables 2, 3 and 4 of one record, laid out as the template prints them: a blank cell stays
-    blank, a cell that could not be read shows 「？」."""
+    blank, a cell the parser did not find or could not read shows 「未读到」."""
     def show(key: str) -> str:
-        if key in unreadable:
-            return "？"
+        if key in unread:
+            return UNREAD
         v = fields.get(key)
         if v is None:
             return ""

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from core import charts as C
+from core import metrics as M
 from core.checks import rule_name
 
 data, filters = ui.frame("数据校验")
@@ -27,17 +28,37 @@ quality = (w.assign(n=1).pivot_table(index="agency", columns="severity", values=
            .reindex(columns=["error", "warning", "info"], fill_value=0)
            .rename(columns=C.SEVERITY_LABELS).reset_index().rename(columns={"agency": "机构"}))
 reported = data.wide[data.wide["agency"].isin(filters.agencies(data.wide["agency"].dropna().unique()))]
+complete = M.completeness_frame(reported, by="agency")[["agency", "完整度"]].rename(columns={"agency": "机构"})
 quality = reported.groupby("agency").size().rename("报告数").reset_index().rename(columns={"agency": "机构"}).merge(
-    quality, on="机构", how="left").fillna(0)
-st.dataframe(quality.sort_values(["错误", "警告"], ascending=False), hide_index=True, height="content")
+    quality, on="机构", how="left").fillna(0).merge(complete, on="机构", how="left")
+st.dataframe(quality.sort_values(["错误", "警告"], ascending=False), hide_index=True, height="content",
+             column_order=["机构", "报告数", "完整度", "错误", "警告", "提示"],
+             column_config={"完整度": st.column_config.TextColumn("完整度", help="读到的单元格占模板单元格的比例（该机构各报告合计）")})
+
+per_report = M.completeness_frame(reported).merge(reported[["report_id", "agency", "year", "file"]], on="report_id")
+incomplete = per_report[per_report["unread"] > 0]
+if not incomplete.empty:
+    st.subheader(f"未完整读取的报告（{len(incomplete)} 份）")
+    st.info("这些报告中有单元格未读到（解析器未找到该行，或无法识别该格）。涉及这些单元格的勾稽规则为「无法核验」，"
+            "记为「提示」，不计为错误；在上方「严重程度」中选择「提示」即可查看。")
+    st.dataframe(pd.DataFrame({"机构": incomplete["agency"], "年度": incomplete["year"].astype("Int64"),
+                               "文件": incomplete["file"], "完整度": incomplete["完整度"],
+                               "未读到": incomplete["unread"].astype(int),
+                               "报告": [f"/report?id={i}" for i in incomplete["report_id"]]}),
+                 hide_index=True, height="content",
+                 column_config={"报告": st.column_config.LinkColumn("报告", display_text="查看", width="small"),
+                                "年度": st.column_config.NumberColumn("年度", format="%d", width="small"),
+                                "未读到": st.column_config.NumberColumn("未读到（格）", width="small")})
 
 st.subheader(f"校验发现（{len(shown)} 条）")
 table = pd.DataFrame({
     "严重程度": shown["severity"].map(C.SEVERITY_LABELS), "规则": shown["rule"].map(rule_name),
     "机构": shown["agency"], "年度": shown["year"].astype("Int64"), "说明": shown["message"],
-    "涉及单元格": shown["fields"], "位置": shown["where"], "报告": [f"/report?id={i}" for i in shown["report_id"]]})
+    "涉及单元格": shown["fields"], "位置": shown["where"],
+    "完整度": shown["report_id"].map(per_report.set_index("report_id")["完整度"]).fillna("—"),
+    "报告": [f"/report?id={i}" for i in shown["report_id"]]})
 st.dataframe(table, hide_index=True, height="content",
-             column_order=["严重程度", "规则", "机构", "年度", "说明", "报告", "涉及单元格", "位置"],
+             column_order=["严重程度", "规则", "机构", "年度", "完整度", "说明", "报告", "涉及单元格", "位置"],
              column_config={"报告": st.column_config.LinkColumn("报告", display_text="查看", width="small"),
                             "严重程度": st.column_config.TextColumn("严重程度", width="small"),
                             "年度": st.column_config.NumberColumn("年度", format="%d", width="small"),

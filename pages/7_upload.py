@@ -6,6 +6,8 @@ import streamlit as st
 
 import ui
 from core import fields as F
+from core import metrics as M
+from core.checks import rule_name
 
 data, filters = ui.frame("上传报告")
 st.markdown("支持 **PDF**、**Word（.docx）**、**网页（.html，另存的整页亦可）** 和 **文本（.txt）**，可一次选择多个文件。"
@@ -36,19 +38,26 @@ if results:
             st.error(f"✗ {r.message}")
             continue
         f = r.report.fields
-        head = f"{f.get('meta.agency', '（未识别机构）')}　{f.get('meta.year', '（未识别年度）')}年　模板 {f.get('meta.template', '—')}"
+        read, expected = r.report.completeness()
+        head = (f"{f.get('meta.agency', '（未识别机构）')}　{f.get('meta.year', '（未识别年度）')}年　模板 {f.get('meta.template', '—')}"
+                f"　{M.completeness_text(read, expected)}")
         (st.warning if r.status == "duplicate" else st.success)(f"{'↺' if r.status == 'duplicate' else '✓'} {r.message}　{head}")
+        if read < expected:
+            st.info(f"{r.name}：{M.unread_note(read, expected)}")
         with st.expander(f"预览：{r.name}"):
             preview = ["applications.new_received.total", "applications.carried_over.total", "applications.total.total",
                        "applications.carried_forward.total", "review.total", "litigation_direct.total",
                        "litigation_after_review.total", "proactive.fees.amount_wan", "processing_fee.yuan"]
             st.dataframe(pd.DataFrame([{"项目": F.label(k), "数值": "（空）" if f.get(k) is None else str(f.get(k))} for k in preview if k in f]),
                          hide_index=True)
-            for w in r.report.warnings:
-                if w.severity == "error":
-                    st.error(f"{w.rule}：{w.message}")
-                elif w.severity == "warning":
-                    st.warning(f"{w.rule}：{w.message}")
+            found = M.findings(r.report)
+            for w in found.errors:
+                st.error(f"{rule_name(w.rule)}：{w.message}")
+            for w in found.warnings:
+                st.warning(f"{rule_name(w.rule)}：{w.message}")
+            if found.unverifiable:
+                st.info(f"无法核验 {len(found.unverifiable)} 条（不计为错误）：\n\n"
+                        + "\n".join(f"- {rule_name(w.rule)}：{w.message}" for w in found.unverifiable))
             if r.report_id:
                 st.page_link("pages/8_report.py", label="打开报告详情", icon=":material/description:",
                              query_params={"id": str(r.report_id)})

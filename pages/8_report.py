@@ -9,6 +9,9 @@ from core import metrics as M
 from core.checks import rule_name
 
 HIGHLIGHT = {"error": "background-color: #f8d0cb", "warning": "background-color: #fbe7b0", "info": "background-color: #eef1f5"}
+# a cell not read at all: grey italics on a hatched background, unlike a blank (white) cell
+UNREAD_STYLE = ("color: #6b7280; font-style: italic; white-space: nowrap; min-width: 4em; background-color: #eceef1; "
+                "background-image: repeating-linear-gradient(135deg, rgba(0,0,0,0.07) 0 2px, transparent 2px 7px)")
 
 data, filters = ui.frame("报告详情")
 ui.require_reports(data)
@@ -29,40 +32,54 @@ report, f = s.report, s.fields
 st.subheader(f"{s.agency or '（未识别机构）'}　{s.year or '—'}年度报告")
 if s.printed_agency and s.printed_agency != s.agency:
     st.caption(f"报告中写作「{s.printed_agency}」")
-a, b, c, d = st.columns(4)
+read, expected = report.completeness()
+unread = M.unread_cells(report)
+found = M.findings(report)
+a, b, c, d, e = st.columns([1, 1.1, 1, 0.7, 0.7])
 a.metric("模板", f"{s.template}年格式" if s.template else "—")
 b.metric("落款日期", f.get("meta.published", "—"))
-c.metric("错误", sum(w.severity == "error" for w in report.warnings), help="R1–R4：报告自身表格不平衡")
-d.metric("警告", sum(w.severity == "warning" for w in report.warnings), help="不含跨年度核对（见右侧）")
+c.metric("完整度", M.completeness_share(read, expected), f"{read}/{expected} 格", delta_color="gray", delta_arrow="off",
+         help="表二至表四中读到的单元格占模板单元格的比例（报告中留空的格也算读到）")
+d.metric("错误", len(found.errors), help="R1–R4：报告自身表格不平衡")
+e.metric("警告", len(found.warnings), help="不含跨年度核对（见右侧）")
+if read < expected:
+    st.info(M.unread_note(read, expected))
 
-severity_of: dict[str, str] = {}
+severity_of: dict[str, str] = {}  # the colour of a cell: its most severe finding (「无法核验」 colours none)
 order = {"error": 0, "warning": 1, "info": 2}
-for w in report.warnings:
+for w in found.errors + found.warnings + found.notes:
     for k in w.keys:
         if order[w.severity] < order.get(severity_of.get(k, "info"), 3) or k not in severity_of:
             severity_of[k] = w.severity
 
-unreadable = {k for w in report.warnings if w.rule in M.UNREADABLE_RULES for k in w.keys}
 left, right = st.columns([2, 1])
 with right:
     cross = data.warnings[(data.warnings["report_id"] == s.id) & data.warnings["rule"].isin(["R5", "R7", "R8"])]
-    st.subheader(f"校验发现（{len(report.warnings) + len(cross)} 条）")
-    if not report.warnings and cross.empty:
-        st.success("本报告的表格数字相互一致，未发现问题。")
-    for w in report.warnings:
+    st.subheader(f"校验发现（错误 {len(found.errors)} · 警告 {len(found.warnings) + len(cross)} · "
+                 f"无法核验 {len(found.unverifiable)}）")
+    if not found.errors and not found.warnings and cross.empty:
+        st.success("本报告读到的表格数字相互一致，未发现问题。")
+    for w in found.errors + found.warnings:
         text = f"**{rule_name(w.rule)}**　{w.message}" + (f"（{w.where}）" if w.where else "")
-        {"error": st.error, "warning": st.warning}.get(w.severity, st.info)(text)
+        (st.error if w.severity == "error" else st.warning)(text)
     for _, w in cross.iterrows():
         st.warning(f"**{rule_name(w['rule'])}**（跨年度）　{w['message']}")
+    if found.unverifiable:
+        st.info(f"**无法核验（{len(found.unverifiable)} 条，不计为错误）**\n\n"
+                + "\n".join(f"- {rule_name(w.rule)}：{w.message}" for w in found.unverifiable))
+    for w in found.notes:
+        st.info(f"**{rule_name(w.rule)}**　{w.message}" + (f"（{w.where}）" if w.where else ""))
 with left:
-    for table in M.report_tables(f, s.template or "2021", unreadable):
+    for table in M.report_tables(f, s.template or "2021", unread):
         st.subheader(table.title)
-        colours = table.keys.map(lambda k: HIGHLIGHT.get(severity_of.get(k, ""), ""))
+        colours = table.keys.map(lambda k: UNREAD_STYLE if k in unread else HIGHLIGHT.get(severity_of.get(k, ""), ""))
         st.table(table.values.style.apply(lambda _, c=colours: c, axis=None).hide(axis="index"))
-    st.caption("红色：该单元格所在的行或列不满足模板的勾稽规则；黄色：缺格、无法识别或可疑；空白：报告中该格为空或为「/」「—」「无」；「？」：无法读取。")
+    st.caption("红色：该单元格所在的行或列不满足模板的勾稽规则；黄色：缺格、无法识别或可疑；浅蓝灰：提示；"
+               "空白：报告中该格为空或为「/」「—」「无」；灰色斜纹底的「未读到」：解析器未找到该行或无法识别该格"
+               "（不是报告留空），涉及它的规则「无法核验」，不计为错误。")
 
 st.subheader("数值来源")
-prov = pd.DataFrame([{"字段": F.label(k), "数值": "" if f.get(k) is None else str(f.get(k)), "位置": p.where, "行（原文）": p.row, "列": p.col, "原文": p.text}
+prov = pd.DataFrame([{"字段": F.label(k), "数值": M.UNREAD if k in unread else "" if f.get(k) is None else str(f.get(k)), "位置": p.where, "行（原文）": p.row, "列": p.col, "原文": p.text}
                      for k, p in report.provenance.items()])
 st.dataframe(prov, hide_index=True)
 

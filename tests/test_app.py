@@ -162,3 +162,85 @@ def test_pasted_text_is_stored_with_one_click(tmp_path):
     at.button[0].click().run()
     assert any("丁县审计局" in s.value for s in at.success)
     assert [s.agency for s in Library(db).all()] == ["丁县审计局"]
+
+
+SAMPLE_TXT = ROOT / "sample_reports" / "000_cf1e86794f147280.txt"  # 湛河区住建局 2023: every cell read
+
+
+def damaged_text() -> str:
+    """The sample with Table 3's row （五）2.重复申请 deleted: seven cells the parser cannot find."""
+    lines = SAMPLE_TXT.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if "重复申请" not in line]
+    assert len(kept) == len(lines) - 1
+    return "".join(kept)
+
+
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory):
+    """A library of two reports of one agency: 2023 complete, 2024 with a Table 3 row missing."""
+    db = tmp_path_factory.mktemp("damaged") / "lib.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(db.parent)  # nothing to load
+    complete = lib.add(SAMPLE_TXT.read_bytes(), "complete.txt")
+    broken = lib.add(damaged_text().replace("2023", "2024").encode(), "damaged.txt")
+    assert complete.status == broken.status == "added"
+    return db, complete.report_id, broken.report_id
+
+
+def _cells(at) -> list[str]:
+    return [str(v) for t in at.table for v in t.value.to_numpy().ravel()]
+
+
+def test_report_page_shows_unread_cells_and_completeness_below_100(damaged):
+    db, _, broken = damaged
+    at = run("pages/8_report.py", db, {"id": str(broken)})
+    assert _cells(at).count("未读到") == 7  # the seven cells of the deleted row
+    completeness = next(m for m in at.metric if m.label == "完整度")
+    assert (completeness.value, completeness.delta) == ("96.5%", "193/200 格")
+    assert any("无法核验" in i.value and "不计为错误" in i.value for i in at.info)
+    assert not at.error  # a row the parser did not find is no error
+    assert any("未读到" in c.value for c in at.caption)
+
+
+def test_report_page_of_a_complete_report_shows_100_percent(damaged):
+    db, complete, _ = damaged
+    at = run("pages/8_report.py", db, {"id": str(complete)})
+    assert "未读到" not in _cells(at)
+    completeness = next(m for m in at.metric if m.label == "完整度")
+    assert (completeness.value, completeness.delta) == ("100%", "200/200 格")
+    assert not any("无法核验" in i.value for i in at.info)
+
+
+def test_upload_and_checks_pages_show_completeness(damaged, tmp_path):
+    db = tmp_path / "u.sqlite3"
+    Library(db).ensure_seeded(tmp_path)
+    at = run("pages/7_upload.py", db)
+    at.file_uploader[0].set_value([("damaged.txt", damaged_text().encode(), "text/plain")])
+    at.button[0].click().run()
+    assert any("完整度 96.5%（193/200 格）" in s.value for s in at.success)
+    assert any("无法核验" in i.value for i in at.info)
+
+    at = run("pages/6_checks.py", damaged[0], {"severity": "info"})
+    findings = at.dataframe[-1].value
+    assert set(findings["完整度"]) == {"96.5%（193/200 格）"}  # the R2 「无法核验」 notes of the damaged report
+    listed = next(d.value for d in at.dataframe if "未读到" in d.value.columns)
+    assert list(listed["完整度"]) == ["96.5%（193/200 格）"]
+    assert any("无法核验" in i.value for i in at.info)
+
+
+def test_a_record_stored_before_unread_existed_shows_its_unreadable_cells(tmp_path):
+    """Such a record has no `unread`: the cells its short_row / unreadable_cell warnings name stand in."""
+    import sqlite3
+    db = tmp_path / "old.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    added = lib.add((ROOT / "sample_reports" / "001_c73b0815ce023fc0.txt").read_bytes(), "old.txt")  # short rows
+    named = {k for w in added.report.warnings if w.rule in ("short_row", "unreadable_cell") for k in w.keys}
+    assert named
+    with sqlite3.connect(db) as con:
+        record = json.loads(con.execute("SELECT record FROM reports").fetchone()[0])
+        del record["unread"]
+        con.execute("UPDATE reports SET record = ?", (json.dumps(record, ensure_ascii=False),))
+    assert set(Library(db).get(added.report_id).report.unread) == named
+    at = run("pages/8_report.py", db, {"id": str(added.report_id)})
+    assert _cells(at).count("未读到") == len(named)

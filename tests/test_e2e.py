@@ -1,7 +1,8 @@
 """End to end: the real dashboard served by `streamlit run`, driven in Debian's chromium.
 
-Uploads a PDF and a Word file, finds them in 机构对比, finds the 2020 report's R2 break in 数据校验 and
-its highlighted cells in 报告详情, and opens a deep link on a freshly started server. Screenshots go
+Uploads a PDF, a Word file and a text with a Table 3 row deleted, finds them in 机构对比, finds the 2020
+report's R2 break in 数据校验 and its highlighted cells in 报告详情, the deleted row's cells shown as 未读到,
+and opens a deep link on a freshly started server. Screenshots go
 to tests/artifacts/ for a person to look at.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ SAMPLES = ROOT / "sample_reports"
 PDF = SAMPLES / "000_cf1e86794f147280.pdf"  # 湛河区住建局 2023
 DOCX = SAMPLES / "003_2e35e5fc97545d22.docx"  # 湛河区工信局 2024
 R2_REPORT = SAMPLES / "002_b232cca7e491c758.txt"  # 市住建局 2020: (七)总计 ≠ sum of outcomes
+TXT = SAMPLES / "000_cf1e86794f147280.txt"  # its Table 3 row （五）2.重复申请 deleted: 7 cells 未读到
 HIGHLIGHT_ERROR = "rgb(248, 208, 203)"
 
 
@@ -79,6 +81,8 @@ def library_dir(tmp_path_factory):
     d = tmp_path_factory.mktemp("e2e")
     (d / "samples").mkdir()
     shutil.copy(R2_REPORT, d / "samples" / R2_REPORT.name)
+    lines = TXT.read_text(encoding="utf-8").splitlines(keepends=True)
+    (d / "湛河区住建局_缺行.txt").write_text("".join(line for line in lines if "重复申请" not in line), encoding="utf-8")
     return d
 
 
@@ -119,10 +123,12 @@ def test_upload_compare_check_and_report_details(library_dir, browser):
         playwright.expect(page.get_by_role("heading", name="总览")).to_be_visible()
         page.get_by_role("link", name="上传报告").click()
         _ready(page)
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([str(PDF), str(DOCX)])
+        damaged = library_dir / "湛河区住建局_缺行.txt"
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([str(PDF), str(DOCX), str(damaged)])
         page.wait_for_timeout(1500)
         page.get_by_role("button", name="解析并入库").click()
-        playwright.expect(page.get_by_text("入库 2 份")).to_be_visible(timeout=60_000)
+        playwright.expect(page.get_by_text("入库 3 份")).to_be_visible(timeout=60_000)
+        playwright.expect(page.get_by_text("完整度 96.5%（193/200 格）")).to_be_visible()
         playwright.expect(page.get_by_text("湛河区住建局", exact=False).first).to_be_visible()
         _shot(page, "upload")
 
@@ -159,6 +165,12 @@ def test_upload_compare_check_and_report_details(library_dir, browser):
         colours = [c.evaluate("e => getComputedStyle(e).backgroundColor") for c in red.all()]
         assert HIGHLIGHT_ERROR in colours, colours
         _shot(page, "report-002")
+
+        page.get_by_test_id("stSelectbox").filter(has_text="报告").first.click()
+        page.get_by_role("option", name="缺行", exact=False).first.click()
+        _ready(page)
+        playwright.expect(page.locator("[data-testid='stTable'] td").filter(has_text="未读到")).to_have_count(7)
+        _shot(page, "report-unread")
     finally:
         server.stop()
 

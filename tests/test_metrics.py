@@ -61,10 +61,10 @@ def test_coverage_shows_missing_years(lib):
 
 def test_report_tables_keep_blank_and_unreadable_apart():
     f = {"applications.granted.natural": None, "applications.granted.commercial": 0, "applications.partial.natural": None}
-    t3 = M.report_tables(f, "2021", unreadable={"applications.partial.natural"})[1]
+    t3 = M.report_tables(f, "2021", unread={"applications.partial.natural"})[1]
     granted = t3.values[t3.values["项目"] == "（一）予以公开"].iloc[0]
     partial = t3.values[t3.values["项目"] == "（二）部分公开"].iloc[0]
-    assert (granted["自然人"], granted["商业企业"], partial["自然人"]) == ("", "0", "？")
+    assert (granted["自然人"], granted["商业企业"], partial["自然人"]) == ("", "0", "未读到")
     assert t3.keys[t3.values["项目"] == "（一）予以公开"].iloc[0]["自然人"] == "applications.granted.natural"
 
 
