@@ -30,6 +30,10 @@ class Table:
     # table): DOCX, HTML, ruled PDF. False for tables recovered from plain text, whose rows may
     # have lost the empty positions of merged cells.
     regular: bool = False
+    # True when the cells of a row may have run together: a table flattened onto one line of text
+    # (a crawler's page text), where 71 | 3 | 0 became 「7130」. The parser may split such a run
+    # only where the template's arithmetic leaves exactly one way.
+    joined: bool = False
 
 
 @dataclass

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import cached_property, lru_cache
 
 from core import fields as F
-from core import narrative
+from core import flattened, narrative
 from core.narrative import CJK, norm
-from core.grid import Cell, Document, JoinedText, Paragraph, Table
+from core.grid import Block, Cell, Document, JoinedText, Paragraph, Table
 from core.readers.text import row_from_line
 from core.record import Provenance, Value, Warning
 
@@ -141,10 +142,80 @@ def fit(cells: list[Cell], n: int) -> list[Read] | None:
     return reads
 
 
+_SPLIT_BUDGET = 100_000  # steps of the search; a longer search means too many ways to split
+
+
+def split_joined(cells: list[Cell], n: int, valid: Callable[[list[int | None]], bool]) -> tuple[list[Read] | None, int]:
+    """The n values of a row whose cells ran together in flattened text (「713000074」 for
+    71 | 3 | 0 | 0 | 0 | 0 | 74): every way to cut the runs of digits into n numbers (no leading
+    zeros) that the template's arithmetic `valid` accepts. Returns (reads, 1) when exactly one way
+    fits, else (None, number of ways found, 0 or 2): an ambiguous run is not guessed at."""
+    atoms = []
+    for cell in cells:
+        r = read_cell(cell)
+        if r.kind == "empty":
+            continue
+        if r.kind not in ("number", "blank"):
+            return None, 0
+        digits = norm(cell.text)
+        atoms.append((r, digits if r.kind == "number" and digits.isdigit() and len(digits) > 1 else None))
+    found: list[list[Read]] = []
+    budget = [_SPLIT_BUDGET]
+
+    def walk(i: int, acc: list[Read]) -> None:
+        budget[0] -= 1
+        if len(found) > 1 or budget[0] < 0 or len(acc) > n:
+            return
+        if i == len(atoms):
+            if len(acc) == n and valid([r.value for r in acc]):  # type: ignore[misc]
+                found.append(list(acc))
+            return
+        read, digits = atoms[i]
+        room = n - len(acc) - (len(atoms) - i - 1)  # values left for this atom
+        if digits is None:
+            walk(i + 1, acc + [read])
+            return
+        for parts in _cuts(digits, room, budget):
+            walk(i + 1, acc + [Read("number", int(p), None, read.cell) for p in parts])
+
+    walk(0, [])
+    if budget[0] < 0 or len(found) != 1:
+        return None, 2 if (len(found) > 1 or budget[0] < 0) else 0
+    return found[0], 1
+
+
+def _cuts(digits: str, most: int, budget: list[int], longest: int = 9):
+    """Ways to cut a run of digits into at most `most` numbers without leading zeros; each step
+    spends one unit of the shared `budget`, so a hostile run cannot make the search explode."""
+    budget[0] -= 1
+    if not digits:
+        yield []
+        return
+    if most <= 0 or budget[0] < 0 or len(digits) > most * longest:
+        return
+    for k in range(1, min(longest, len(digits)) + 1):
+        head = digits[:k]
+        if len(head) > 1 and head[0] == "0":
+            break
+        for rest in _cuts(digits[k:], most - 1, budget, longest):
+            yield [head, *rest]
+
+
+def _row_sum_holds(values: list[int | None]) -> bool:
+    """Table 3: the six applicant columns add up to the row's 总计 (rule R3)."""
+    return sum(v or 0 for v in values[:-1]) == (values[-1] or 0)
+
+
+def _groups_hold(values: list[int | None]) -> bool:
+    """Table 4: in each of the three groups 维持 + 纠正 + 其他 + 尚未审结 = 总计 (rule R4)."""
+    return all(sum(v or 0 for v in values[g:g + 4]) == (values[g + 4] or 0) for g in (0, 5, 10))
+
+
 class _Parser:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.out = Parsed()
+        self.joined: list[str] = []  # rows whose run of digits was split by the template's arithmetic
 
     # -- plumbing ---------------------------------------------------------------------------------
     def warn(self, rule: str, severity: str, keys, message: str, where: str = "") -> None:
@@ -164,6 +235,23 @@ class _Parser:
                       f"{F.label(key)}：单元格「{read.cell.text}」无法识别为数字，按空值处理。", read.cell.where)
         self.out.provenance[key] = Provenance(read.cell.where, row_label, col_label, read.cell.text)
 
+    def fit_joined(self, cells: list[Cell], n: int, row: _Row, valid: Callable[[list[int | None]], bool],
+                   what: str) -> tuple[list[Read] | None, str | None]:
+        """`fit`, and for a row of a flattened table whose numbers ran together, the one split the
+        template's arithmetic allows. Returns (reads, why not) — the Chinese reason when a run had
+        several possible splits, to be said instead of 'short row'."""
+        reads = fit(cells, n)
+        if reads is not None or not row.table.joined:
+            return reads, None
+        reads, ways = split_joined(cells, n, valid)
+        if reads is not None:
+            self.joined.append(what)
+            return reads, None
+        run = " ".join(c.text for c in cells if c.text.strip())
+        if ways:
+            return None, f"{what}的数字在文本中连写为「{run}」，有多种拆分方式，无法确定各列的数值，按未读到处理。"
+        return None, None
+
     def missing(self, key: str, row: _Row, col_label: str) -> None:
         if key in self.out.fields and self.out.fields[key] is not None:
             return
@@ -177,11 +265,12 @@ class _Parser:
         """Sort every table row into Table 2, 3 or 4 by its own words, else by the section it is in."""
         kinds: dict[str, list[_Row]] = {"T2": [], "T3": [], "T4": []}
         context: str | None = None
-        for block in self.doc.blocks:
+        section: str | None = None  # the table the last section heading announced
+        for block in _blocks(self.doc):
             if isinstance(block, Paragraph):
                 heading = narrative.heading_kind(block.text)
                 if heading is not None:
-                    context = heading or None
+                    context = section = heading or None
                 elif context in ("T2", "T3", "T4") and (cells := row_from_line(block.text, min_gap=1)):
                     # a row that fell outside the ruled table (the last line of a page, a row
                     # printed below the grid): its label and numbers as one line of text
@@ -194,7 +283,9 @@ class _Parser:
                 continue
             for i, cells in enumerate(block.rows):
                 row = _Row(cells, block, i)
-                kind = _row_kind(row) or context
+                # a flattened page names each table by its section heading; its rows' own words
+                # mislead there (Table 4's header ends in 总计, a Table 3 row label)
+                kind = (section if block.joined else None) or _row_kind(row) or context
                 if kind:
                     kinds[kind].append(row)
                     context = kind
@@ -237,12 +328,12 @@ class _Parser:
             if not any(read_cell(c).kind in ("number", "unreadable", "blank") for c in values):
                 continue
             found.add(key)
-            reads = fit(values, len(cols))
+            reads, why = self.fit_joined(values, len(cols), row, lambda _: True, f"表二「{row_label}」")
             if reads is None:
                 for col, col_label, _ in cols:
                     self.missing(f"proactive.{key}.{col}", row, col_label)
                 self.warn("short_row", "warning", [f"proactive.{key}.{c}" for c, _, _ in cols],
-                          f"表二「{row_label}」一行应有 {len(cols)} 个数字，实际读到 {len(values)} 个单元格，无法对齐，相关数值按空值处理。",
+                          why or f"表二「{row_label}」一行应有 {len(cols)} 个数字，实际读到 {len(values)} 个单元格，无法对齐，相关数值按空值处理。",
                           row.cells[0].where)
                 continue
             for (col, col_label, unit), read in zip(cols, reads):
@@ -321,8 +412,9 @@ class _Parser:
             outside = row.cells[row.label_end:start] + row.cells[start + n:]
             if len(window) == n and not any(read_cell(c).kind == "number" for c in outside):
                 reads = [read_cell(c) for c in window]
+        why = None
         if reads is None:
-            reads = fit(values, n)
+            reads, why = self.fit_joined(values, n, row, _row_sum_holds, f"表三「{F.ROWS_BY_KEY[key].label}」")
         if key in seen:
             if reads is not None and [r.value for r in reads] != [r.value for r in seen[key]]:
                 self.warn("duplicate_row", "warning", [f"applications.{key}.{c}" for c, _ in cols],
@@ -335,7 +427,7 @@ class _Parser:
                 self.missing(f"applications.{key}.{col}", row, col_label)
             numbers = sum(read_cell(c).kind == "number" for c in values)
             self.warn("short_row", "warning", [f"applications.{key}.{c}" for c, _ in cols],
-                      f"表三「{F.ROWS_BY_KEY[key].label}」一行应有 {n} 个数字，实际读到 {numbers} 个，无法确定各数字所属的列，该行按空值处理。",
+                      why or f"表三「{F.ROWS_BY_KEY[key].label}」一行应有 {n} 个数字，实际读到 {numbers} 个，无法确定各数字所属的列，该行按空值处理。",
                       row.cells[0].where)
             return
         seen[key] = reads
@@ -368,11 +460,14 @@ class _Parser:
         data_rows = []
         for row in rows:
             text = norm("".join(c.text for c in row.cells))
-            if any(w in text for w in T4_WORDS + ("维持", "纠正", "审结", "起诉")):
-                continue
-            label = row.label_text
-            if label and not any(w in label for w in ("数量", "件数", "案件", "情况", "合计")):
-                continue  # a labelled line that landed here is not Table 4's data row
+            # a flattened page prints the header and the numbers on one line, or interleaved
+            # (「结果维持 0 结果纠正 1 …」): there the numbers after header words are the data
+            if not row.table.joined:
+                if any(w in text for w in T4_WORDS + ("维持", "纠正", "审结", "起诉")):
+                    continue
+                label = row.label_text
+                if label and not any(w in label for w in ("数量", "件数", "案件", "情况", "合计")):
+                    continue  # a labelled line that landed here is not Table 4's data row
             cells = row.values()
             if any(read_cell(c).kind in ("number", "unreadable") for c in cells):
                 values.extend(cells)
@@ -380,13 +475,13 @@ class _Parser:
         if not data_rows:
             self.warn("missing_table", "warning", keys, "表四没有读到任何数字。")
             return
-        reads = fit(values, len(keys))
+        reads, why = self.fit_joined(values, len(keys), data_rows[0], _groups_hold, "表四")
         if reads is None:
             for k, lab in zip(keys, labels):
                 self.missing(k, data_rows[0], lab)
             numbers = sum(read_cell(c).kind == "number" for c in values)
             self.warn("short_row", "warning", keys,
-                      f"表四应有 15 个数字，实际读到 {numbers} 个，无法确定各数字所属的列，表四按空值处理。",
+                      why or f"表四应有 15 个数字，实际读到 {numbers} 个，无法确定各数字所属的列，表四按空值处理。",
                       data_rows[0].cells[0].where)
             return
         for k, lab, read in zip(keys, labels, reads):
@@ -472,6 +567,17 @@ class _Parser:
                 self.out.fields["processing_fee.yuan"] = value
                 self.out.provenance["processing_fee.yuan"] = Provenance(part.where(start), "六、其他需要报告的事项", "", clause)
                 return
+
+
+def _blocks(doc: Document) -> list[Block]:
+    """The document's blocks, a page flattened onto one paragraph split back into sections and
+    rows — only where the document has no real table (then the paragraph is prose about them)."""
+    if any(len(t.rows) > 3 for t in doc.tables):
+        return doc.blocks
+    out: list[Block] = []
+    for block in doc.blocks:
+        out.extend(flattened.unflatten(block) if isinstance(block, Paragraph) and flattened.is_flattened(block) else [block])
+    return out
 
 
 def _row_kind(row: _Row) -> str | None:
@@ -702,6 +808,11 @@ def parse_document(doc: Document) -> Parsed:
     p.narrative_values()
     if kinds["T2"] or kinds["T3"] or kinds["T4"]:
         p.sections()
+    if p.joined:
+        p.warn("joined_digits", "info", [],
+               f"{len(p.joined)} 行的数字在文本中连写（如网页正文被压成一行），已按模板的勾稽关系（表三各类申请人之和=总计，"
+               f"表四各项结果之和=总计）找到唯一的拆分方式读取；这些行的 R3、R4 因此不再单独核验。涉及：{'、'.join(p.joined[:5])}"
+               + ("等" if len(p.joined) > 5 else "") + "。")
     p.out.unreadable |= _not_found(p.out.fields, template)
     return p.out
 

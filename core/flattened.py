@@ -1,0 +1,98 @@
+"""A report flattened onto one line, as a web crawler's page text keeps it: the sections run
+together and every table cell follows the one before with at most a space, so a Table 3 row reads
+「一、本年新收政府信息公开申请数量 713000074二、上年结转…」.
+
+This module splits such a paragraph back into the section headings, the prose, and one table row
+per printed row label (label + the run of numbers after it). It knows the template's section
+headings and numbering, not its rows: naming the rows and splitting runs of digits into cells is
+the parser's work, on tables marked `joined`.
+"""
+from __future__ import annotations
+
+import re
+
+from core.grid import Block, Cell, Paragraph, Table
+
+# The template's section headings; 「四、结转下年度…」「一、本年新收…」 (Table 3 rows) do not match.
+_SECTION = re.compile(r"[一二三四五六][、.．](?=总体情况|概述|主动公开政府信息|收到和处理政府信息公开申请|政府信息公开行政|"
+                      r"行政复议|存在的主要问题|其他需要报告|其他需报告)")
+_HEADING = re.compile(r"[一二三四五六][、.．][^。，,；;：:\d]{2,30}?(?:情况|事项|概述)")
+# Words only a table header prints: a paragraph holding one of them and numbers is a flattened table.
+_TABLE_MARKS = ("申请人情况", "勾稽关系", "信息内容", "本年制发件数", "本年处理决定数量", "结果维持结果纠正",
+                "未经复议直接起诉", "新制作数量")
+_VALUE_CHARS = re.compile(r"[\d.,．/／—－\s\u00a0\u3000]+")
+_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[/／—－]+")
+# where a label starts inside the text between two runs of numbers: 「（三）」「四、」「2.」「3、」
+_LABEL_START = re.compile(r"(?<!第)[(（][一二三四五六七八九十][)）](?!项)|(?<![\d第])[一二三四][、.．]|(?<!\d)\d[、.．](?=\D)"
+                          r"|(?<=件数)|(?<=数量)|(?<=金额)|(?<=信息内容)|(?<=万元）)|(?<=万元\))")
+_UNITS = set("年月日%％件条个项次元")
+MIN_CHARS = 60
+
+
+def is_flattened(p: Paragraph) -> bool:
+    """A long paragraph that holds a table header and numbers: a page flattened onto one line."""
+    text = re.sub(r"\s+", "", p.text)
+    return len(text) >= MIN_CHARS and any(m in text for m in _TABLE_MARKS) and bool(re.search(r"\d", text))
+
+
+def unflatten(p: Paragraph) -> list[Block]:
+    """The paragraph as section headings, prose paragraphs and one-row joined tables."""
+    text = p.text
+    cuts = [m.start() for m in _SECTION.finditer(text)]
+    first_mark = min((i for i in (text.find(m) for m in _TABLE_MARKS) if i >= 0), default=len(text))
+    if not cuts or first_mark < cuts[0]:
+        cuts = [first_mark, *[c for c in cuts if c > first_mark]]
+    out: list[Block] = []
+    if text[:cuts[0]].strip():
+        out.append(Paragraph(text[:cuts[0]].strip(), p.where))
+    for start, end in zip(cuts, cuts[1:] + [len(text)]):
+        piece = text[start:end].strip()
+        heading = _HEADING.match(piece)
+        body = piece
+        if heading:
+            out.append(Paragraph(heading.group(0), p.where))
+            body = piece[heading.end():].strip()
+        if any(m in re.sub(r"\s+", "", body) for m in _TABLE_MARKS) and re.search(r"\d", body):
+            out.extend(_rows(body, p.where))
+        elif body:
+            out.append(Paragraph(body, p.where))
+    return out
+
+
+def _rows(text: str, where: str) -> list[Block]:
+    """One joined table row per label and the run of numbers after it; labels with no numbers
+    (headers, group labels) are rows of their own."""
+    out: list[Block] = []
+    label_start = 0
+    for run in _VALUE_CHARS.finditer(text):
+        start, end = run.start(), run.end()
+        chunk, after = run.group(0), text[end:end + 1]
+        if after in _UNITS:
+            continue  # 「2024年」「100%」: a date or a rate inside a label, not a cell
+        # 「…00000002.其他法律…」「…0 1、申请人…」: the last digit numbers the next row
+        if after == "、" or (chunk.rstrip()[-1:] in ".．" and re.match(r"[\u4e00-\u9fff(（“\"]", after)):
+            ordinal = re.search(r"\d\s*[.．]?\s*$", chunk)
+            if ordinal:
+                end = start + ordinal.start()
+                chunk = text[start:end]
+        tokens = _TOKEN.findall(chunk)
+        if not any(t[0].isdigit() for t in tokens):
+            continue
+        label = text[label_start:start]
+        parts = _label_parts(label)
+        out.extend(Table([[Cell(t, where)]], where, regular=False, joined=True) for t in parts[:-1])
+        cells = [Cell(parts[-1] if parts else "", where)] + [Cell(t, where) for t in tokens]
+        out.append(Table([cells], where, regular=False, joined=True))
+        label_start = end
+    out.extend(Table([[Cell(t, where)]], where, regular=False, joined=True) for t in _label_parts(text[label_start:]))
+    return out
+
+
+def _label_parts(label: str) -> list[str]:
+    """A label split where the template's numbering starts a new label: 「三、本年度办理结果（一）予以公开」
+    → 「三、本年度办理结果」「（一）予以公开」."""
+    label = label.strip()
+    cuts = [m.start() for m in _LABEL_START.finditer(label) if m.start() > 0]
+    return [label[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(label)]) if label[a:b].strip()]
+
+
