@@ -115,3 +115,25 @@ def test_title_year_in_chinese_numerals():
 def test_date_printed_under_the_title():
     r = ingest_text("某局2023年政府信息公开工作年度报告\n（2024年1月20日）\n" + TABLES)
     assert r.fields["meta.published"] == "2024-01-20" and r.fields["meta.year"] == 2023
+
+
+def test_title_wrapped_inside_a_word_over_three_lines():
+    r = ingest_text("某某区住房和城乡建设局\n2023年度政府信息公开工作\n年度报告\n" + TABLES)
+    assert (r.fields["meta.agency"], r.fields["meta.year"]) == ("某某区住房和城乡建设局", 2023)
+    r = ingest_text("某某市人民政府2024年政府信息公\n开工作年度报告\n" + TABLES)
+    assert (r.fields["meta.agency"], r.fields["meta.year"]) == ("某某市人民政府", 2024)
+
+
+def test_title_from_a_web_page_header_block_and_in_traditional_characters():
+    r = ingest_text("标题：某某综合实验区2022年度政府信息公开工作年度报告\n发布机构：某某综合实验区管委会\n" + TABLES)
+    assert (r.fields["meta.agency"], r.fields["meta.year"]) == ("某某综合实验区", 2022)
+    r = ingest_text("某某縣財政局2023年度政府資訊公開工作年度報告\n" + TABLES)
+    assert (r.fields["meta.agency"], r.fields["meta.year"]) == ("某某縣財政局", 2023)
+
+
+def test_one_channels_count_is_not_the_published_total_and_no_fee_is_zero():
+    text = ("某某县财政局2023年政府信息公开工作年度报告\n一、总体情况\n通过“某某财政”公众号发布信息672条。\n" + TABLES +
+            "六、其他需要报告的事项\n2023年，无收取信息处理费情况。\n")
+    r = ingest_text(text)
+    assert "proactive.published_total" not in r.fields
+    assert r.fields["processing_fee.yuan"] == 0
