@@ -20,8 +20,8 @@ _HEADING = re.compile(r"[一二三四五六][、.．][^。，,；;：:\d]{2,30}?
 # Words only a table header prints: a paragraph holding one of them and numbers is a flattened table.
 _TABLE_MARKS = ("申请人情况", "勾稽关系", "信息内容", "本年制发件数", "本年处理决定数量", "结果维持结果纠正",
                 "未经复议直接起诉", "新制作数量")
-_VALUE_CHARS = re.compile(r"[\d.,．/／—－\s\u00a0\u3000]+")
-_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[/／—－]+")
+_VALUE_CHARS = re.compile(r"[\d.,．/／—－+\-\s\u00a0\u3000]+")
+_TOKEN = re.compile(r"[+\-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|[/／—－]+")
 # where a label starts inside the text between two runs of numbers: 「（三）」「四、」「2.」「3、」
 _LABEL_START = re.compile(r"(?<!第)[(（][一二三四五六七八九十][)）](?!项)|(?<![\d第])[一二三四][、.．]|(?<!\d)\d[、.．](?=\D)"
                           r"|(?<=件数)|(?<=数量)|(?<=金额)|(?<=信息内容)|(?<=万元）)|(?<=万元\))")

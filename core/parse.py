@@ -216,6 +216,7 @@ class _Parser:
         self.doc = doc
         self.out = Parsed()
         self.joined: list[str] = []  # rows whose run of digits was split by the template's arithmetic
+        self.split_rows: set[int] = set()
 
     # -- plumbing ---------------------------------------------------------------------------------
     def warn(self, rule: str, severity: str, keys, message: str, where: str = "") -> None:
@@ -246,6 +247,7 @@ class _Parser:
         reads, ways = split_joined(cells, n, valid)
         if reads is not None:
             self.joined.append(what)
+            self.split_rows.add(id(row))
             return reads, None
         run = " ".join(c.text for c in cells if c.text.strip())
         if ways:
@@ -328,7 +330,9 @@ class _Parser:
             if not any(read_cell(c).kind in ("number", "unreadable", "blank") for c in values):
                 continue
             found.add(key)
-            reads, why = self.fit_joined(values, len(cols), row, lambda _: True, f"表二「{row_label}」")
+            # Table 2 has no sum to check a split by: only a run of zeros has one reading whatever
+            # cells were left empty (「000」 is 0 | 0 | 0; 「111」 may be 1 | 空 | 11)
+            reads, why = self.fit_joined(values, len(cols), row, lambda v: not any(v), f"表二「{row_label}」")
             if reads is None:
                 for col, col_label, _ in cols:
                     self.missing(f"proactive.{key}.{col}", row, col_label)
@@ -388,6 +392,22 @@ class _Parser:
         if not seen:
             self.warn("missing_table", "warning", [], "表三「收到和处理政府信息公开申请情况」没有读到任何一行数字，依申请公开数据缺失。")
             return
+        split_keys = {key for entries in per_table.values() for key, _, row in entries if id(row) in self.split_rows}
+        doubtful = self._unconfirmed_cuts(seen, split_keys, template) if split_keys else set()
+        split = [(key, reads, row) for entries in per_table.values() for key, reads, row in entries if key in doubtful]
+        if split:
+            # a cell left empty vanishes from flattened text, and a wrong cut can still make one
+            # row add up: cuts are kept only where a column rule over the read rows confirms them
+            for entries in per_table.values():
+                entries[:] = [e for e in entries if e[0] not in doubtful]
+            for key, _, row in split:
+                for col, col_label in F.APPLICANT_COLUMNS:
+                    self.missing(f"applications.{key}.{col}", row, col_label)
+            self.joined = [w for w in self.joined if not any(F.ROWS_BY_KEY[k].label in w for k in doubtful)]
+            names = "、".join(F.ROWS_BY_KEY[k].label for k, _, _ in split[:3]) + ("等" if len(split) > 3 else "")
+            self.warn("merged_digits", "warning", [f"applications.{k}.{c}" for k, _, _ in split for c, _ in F.APPLICANT_COLUMNS],
+                      f"表三有 {len(split)} 行（{names}）的数字在文本中连写，拆分后无法由勾稽关系（R1、R2）确认"
+                      "（空白单元格在文本中会消失），无法确定各列的数值，这些行按未读到处理。", split[0][2].cells[0].where)
         for entries in per_table.values():
             self._store_t3(entries, F.APPLICANT_COLUMNS, dense=_dense(entries) and not entries[0][2].table.regular)
         rows_expected = [r.key for r in F.APPLICATION_ROWS if template in r.templates]
@@ -397,6 +417,29 @@ class _Parser:
         if lost and seen:
             names = "、".join(F.ROWS_BY_KEY[k].label for k in lost)
             self.warn("missing_row", "warning", [f"applications.{k}.total" for k in lost], f"表三缺少以下行：{names}。")
+
+    @staticmethod
+    def _unconfirmed_cuts(seen: dict[str, list[Read]], split: set[str], template: str) -> set[str]:
+        """The split rows no column rule confirms: a row whose cuts R2 (outcome rows, 总计) or R1
+        (一, 二, 总计, 四) checks over read rows and finds balanced in every column is confirmed; a
+        row no such rule reaches, or one in a rule that fails, is not."""
+        def col(key: str, i: int) -> float:
+            return float(seen[key][i].value or 0)
+        outcome = [k for k in F.outcome_rows(template) if k in seen] if template == "2019" or "other" not in seen \
+            else [k for k in F.outcome_rows(template) if not k.startswith("other_")] + ["other"]
+        groups = {"R2": ([*outcome, "total"], lambda i: sum(col(k, i) for k in outcome) - col("total", i)),
+                  "R1": (["new_received", "carried_over", "total", "carried_forward"],
+                         lambda i: col("new_received", i) + col("carried_over", i) - col("total", i) - col("carried_forward", i))}
+        confirmed: set[str] = set()
+        refuted: set[str] = set()
+        for rows, gap in groups.values():
+            if not all(seen.get(k) for k in rows):
+                continue  # a row of this rule was not read: it confirms nothing
+            if all(abs(gap(i)) < 1e-6 for i in range(len(F.APPLICANT_COLUMNS))):
+                confirmed.update(rows)
+            else:
+                refuted.update(rows)
+        return {k for k in split if k not in confirmed or k in refuted}
 
     def _take_t3(self, key: str, row: _Row, starts: dict[int, int], seen: dict, per_table: dict) -> None:
         """Read the seven values of one Table 3 row: by the table's common value column where the
@@ -609,7 +652,7 @@ def _t3_row(row: _Row, group: str, template: str, prev_key: str) -> str | None:
                 continue
             return r.key
     if last in ("其他", "其它") and (group == "六" or prev_key in ("other_no_correction", "other_no_fee")):
-        return "other_other"
+        return "other" if template == "2019" else "other_other"
     joined = _strip_numbering(row.label_text)
     for r in F.APPLICATION_ROWS:
         if r.key not in ("other", "total") and any(k in joined for k in r.keywords):

@@ -228,8 +228,9 @@ def _table(lines: list[str], start: int, end: int) -> Table:
     piped = sum("|" in ln for ln in body) > sum("\t" in ln for ln in body)
     rows: list[list[Cell]] = []
     if piped:
-        one_per_line = [ln for ln in body if "|" in ln]
-        cell_mode = sum(ln.rstrip().endswith("|") and ln.count("|") == 1 for ln in one_per_line) > len(one_per_line) / 2
+        one_per_line = [ln for ln in body if "|" in ln and not _is_pipe_rule(ln)]
+        cell_mode = sum(ln.rstrip().endswith("|") and "|" not in ln.rstrip().rstrip("|") for ln in one_per_line) \
+            > len(one_per_line) / 2
         rows = _cell_mode(body, start, sep="|") if cell_mode else _row_mode(body, start, sep="|")
     else:
         tab_lines = [ln for ln in body if "\t" in ln]
@@ -250,10 +251,26 @@ def _clean(cell: str) -> str:
     return cell.replace("\u00a0", " ").replace("\u3000", " ").replace("\ufeff", "").strip()
 
 
+_FOOTER = re.compile(r"^(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页.*)$")
+
+
+def _is_footer(line: str) -> bool:
+    """A page footer inside a table that broke across pages (「— 3 —」「第 3 页 共 6 页」); a bare
+    number there may be a cell's second paragraph, so it must carry a mark."""
+    s = line.strip().strip("|").strip()
+    return bool(_FOOTER.match(s)) and is_page_number(s)
+
+
+def _is_pipe_rule(line: str) -> bool:
+    """A line of only pipes (「|」「||||」): how some converters separate table rows."""
+    body = line.strip()
+    return bool(body) and set(body) <= set("| \t")
+
+
 def _row_mode(body: list[str], start: int, sep: str) -> list[list[Cell]]:
     rows = []
     for offset, line in enumerate(body):
-        if _BLANK.match(line) or _is_markdown_rule(line):
+        if _BLANK.match(line) or _is_markdown_rule(line) or _is_footer(line) or (sep == "|" and _is_pipe_rule(line)):
             continue
         where = f"第{start + offset + 1}行"
         parts = line.split(sep, MAX_ROW_CELLS + 1)[:MAX_ROW_CELLS + 1]
@@ -270,15 +287,21 @@ def _cell_mode(body: list[str], start: int, sep: str) -> list[list[Cell]]:
     """One cell per line; blank lines end a row; a line without the marker continues a cell."""
     rows: list[list[Cell]] = []
     row: list[tuple[str, str]] = []
+    # rows end at blank lines, and then a lone 「|」 is an empty cell; a converter that writes no
+    # blank lines separates rows by lines of pipes only (「|」「||||」)
+    pipe_rules = sep == "|" and not any(_SEPARATOR.match(ln) for ln in body)
     for offset, line in enumerate(body):
         where = f"第{start + offset + 1}行"
+        if _is_footer(line):
+            continue
         is_cell = line.startswith("\t") if sep == "\t" else line.rstrip().endswith("|")
-        if not is_cell and _SEPARATOR.match(line):
+        if (not is_cell and _SEPARATOR.match(line)) or (pipe_rules and _is_pipe_rule(line)):
             if row:
                 rows.append([Cell(_clean(t), w) for t, w in row])
                 row = []
             continue
-        text = line[1:] if sep == "\t" else line.rstrip()[:-1]
+        # 「1|||」: the pipes after a cell pad a merged cell's span
+        text = line[1:] if sep == "\t" else line.rstrip().rstrip("|")
         if is_cell or not row:
             row.append((text, where))
         else:
