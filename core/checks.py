@@ -26,6 +26,8 @@ RULE_NAMES = {
     "missing_row": "缺少行", "missing_meta": "缺少机构或年度", "split_number": "疑似拆开的数字",
     "implausible_value": "不合理数值", "missing_section": "缺少部分", "year_mismatch": "年度不一致",
     "template_year": "模板与年度不符", "duplicate_row": "重复的行", "unit_unstated": "未注明单位",
+    "label_mismatch": "行标签与模板不同", "unplaced_row": "无法对应模板的行", "merged_digits": "数字连写无法拆分",
+    "joined_digits": "连写数字已拆分", "template_from_year": "按年度确定模板",
 }
 
 

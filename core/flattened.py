@@ -18,8 +18,12 @@ _SECTION = re.compile(r"[一二三四五六][、.．](?=总体情况|概述|主�
                       r"行政复议|存在的主要问题|其他需要报告|其他需报告)")
 _HEADING = re.compile(r"[一二三四五六][、.．][^。，,；;：:\d]{2,30}?(?:情况|事项|概述)")
 # Words only a table header prints: a paragraph holding one of them and numbers is a flattened table.
-_TABLE_MARKS = ("申请人情况", "勾稽关系", "信息内容", "本年制发件数", "本年处理决定数量", "结果维持结果纠正",
-                "未经复议直接起诉", "新制作数量")
+_MARKS_BY_KIND = {"T2": ("信息内容", "本年制发件数", "本年处理决定数量", "新制作数量"),
+                  "T3": ("申请人情况", "勾稽关系"),
+                  "T4": ("结果维持结果纠正", "未经复议直接起诉", "复议后起诉")}
+_TABLE_MARKS = tuple(m for marks in _MARKS_BY_KIND.values() for m in marks)
+# where a flattened table begins when no section heading precedes it in the paragraph
+_TABLE_STARTS = _TABLE_MARKS + ("第二十条", "（本列数据", "行政复议")
 _VALUE_CHARS = re.compile(r"[\d.,．/／—－+\-\s\u00a0\u3000]+")
 _TOKEN = re.compile(r"[+\-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|[/／—－]+")
 # where a label starts inside the text between two runs of numbers: 「（三）」「四、」「2.」「3、」
@@ -35,11 +39,17 @@ def is_flattened(p: Paragraph) -> bool:
     return len(text) >= MIN_CHARS and any(m in text for m in _TABLE_MARKS) and bool(re.search(r"\d", text))
 
 
+def table_kinds(text: str) -> set[str]:
+    """Which tables ('T2', 'T3', 'T4') a text holds header words of."""
+    text = re.sub(r"\s+", "", text)
+    return {kind for kind, marks in _MARKS_BY_KIND.items() if any(m in text for m in marks)}
+
+
 def unflatten(p: Paragraph) -> list[Block]:
     """The paragraph as section headings, prose paragraphs and one-row joined tables."""
     text = p.text
     cuts = [m.start() for m in _SECTION.finditer(text)]
-    first_mark = min((i for i in (text.find(m) for m in _TABLE_MARKS) if i >= 0), default=len(text))
+    first_mark = min((i for i in (text.find(m) for m in _TABLE_STARTS) if i >= 0), default=len(text))
     if not cuts or first_mark < cuts[0]:
         cuts = [first_mark, *[c for c in cuts if c > first_mark]]
     out: list[Block] = []

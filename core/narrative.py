@@ -19,11 +19,26 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 YEAR = r"((?:19|20)\d{2})"
 
 
+# Traditional characters (繁體) of the words the template and its reports print, folded to the
+# simplified ones the labels are matched on: 規章→规章, 處罰→处罚, 總計→总计, 無→无 …
+_TRADITIONAL = str.maketrans(
+    "規處罰總計結轉繼續辦開請數發廢現執強費復議訴訟維糾審國務護權內過詢單為與關從補確認獲報舉訪類應實況態機構業會組織險穩經決許動項條錄無據間屬會餘囗這規範製對達遞層區縣鄉鎮廳畫劃屆歷營運資訊產來轉傳參單聯絡態讀佈總體問題進況與應檢查專"
+    "議統計稅網頁貼張閱覽證紀錄擬執審權態額萬億點種類緩統籌準標準準則載當稱邊頭費號碼線現號於門狀衛僅採購徵創價歸變並還齊們裡",
+    "规处罚总计结转继续办开请数发废现执强费复议诉讼维纠审国务护权内过询单为与关从补确认获报举访类应实况态机构业会组织险稳经决许动项条录无据间属会余口这规范制对达递层区县乡镇厅画划届历营运资讯产来转传参单联络态读布总体问题进况与应检查专"
+    "议统计税网页贴张阅览证纪录拟执审权态额万亿点种类缓统筹准标准准则载当称边头费号码线现号于门状卫仅采购征创价归变并还齐们里")
+
+
+def squash(text: str) -> str:
+    """Full-width folded to half-width and every space removed: the text as printed, for what is
+    quoted (an agency's name keeps its traditional characters)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
 @lru_cache(maxsize=16384)
 def norm(text: str) -> str:
-    """Compare form of a label: full-width folded to half-width, every space removed (cached: a
-    report repeats the same labels and cells)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Compare form of a label: `squash`, and traditional characters folded to simplified (cached:
+    a report repeats the same labels and cells)."""
+    return squash(text).translate(_TRADITIONAL)
 
 
 # -- processing_fee.yuan ----------------------------------------------------------------------------
@@ -266,7 +281,7 @@ def title(paras: list[Paragraph]):
 def _title_text(text: str) -> str:
     """A line in compare form, without a web page's 「标题：」 label, with a year in Chinese numerals
     (二〇二三年度…) written in digits."""
-    t = _TITLE_LABEL.sub("", norm(text))
+    t = _TITLE_LABEL.sub("", squash(text))
     return re.sub(r"([〇○零一二三四五六七八九]{4})(?=年)", lambda y: str(_cn_number(y.group(1))), t)
 
 

@@ -9,6 +9,7 @@ null plus a warning: the parser reports what is printed, it never repairs.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -145,18 +146,20 @@ def fit(cells: list[Cell], n: int) -> list[Read] | None:
 _SPLIT_BUDGET = 100_000  # steps of the search; a longer search means too many ways to split
 
 
-def split_joined(cells: list[Cell], n: int, valid: Callable[[list[int | None]], bool]) -> tuple[list[Read] | None, int]:
+def split_joined(cells: list[Cell], n: int, valid: Callable[[list[int | None]], bool],
+                 most: int = 1) -> list[list[Read]] | None:
     """The n values of a row whose cells ran together in flattened text (「713000074」 for
     71 | 3 | 0 | 0 | 0 | 0 | 74): every way to cut the runs of digits into n numbers (no leading
-    zeros) that the template's arithmetic `valid` accepts. Returns (reads, 1) when exactly one way
-    fits, else (None, number of ways found, 0 or 2): an ambiguous run is not guessed at."""
+    zeros) that the template's arithmetic `valid` accepts, at most `most` of them; None when there
+    are more (or too many to search). An ambiguous run is never guessed at: the caller takes a
+    single way, or lets the whole table's sums choose among a few."""
     atoms = []
     for cell in cells:
         r = read_cell(cell)
         if r.kind == "empty":
             continue
         if r.kind not in ("number", "blank"):
-            return None, 0
+            return []
         digits = norm(cell.text)
         atoms.append((r, digits if r.kind == "number" and digits.isdigit() and len(digits) > 1 else None))
     found: list[list[Read]] = []
@@ -164,7 +167,7 @@ def split_joined(cells: list[Cell], n: int, valid: Callable[[list[int | None]], 
 
     def walk(i: int, acc: list[Read]) -> None:
         budget[0] -= 1
-        if len(found) > 1 or budget[0] < 0 or len(acc) > n:
+        if len(found) > most or budget[0] < 0 or len(acc) > n:
             return
         if i == len(atoms):
             if len(acc) == n and valid([r.value for r in acc]):  # type: ignore[misc]
@@ -179,9 +182,12 @@ def split_joined(cells: list[Cell], n: int, valid: Callable[[list[int | None]], 
             walk(i + 1, acc + [Read("number", int(p), None, read.cell) for p in parts])
 
     walk(0, [])
-    if budget[0] < 0 or len(found) != 1:
-        return None, 2 if (len(found) > 1 or budget[0] < 0) else 0
-    return found[0], 1
+    return None if budget[0] < 0 or len(found) > most else found
+
+
+def ambiguous(what: str, cells: list[Cell]) -> str:
+    run = " ".join(c.text for c in cells if c.text.strip())
+    return f"{what}的数字在文本中连写为「{run}」，有多种拆分方式，无法确定各列的数值，按未读到处理。"
 
 
 def _cuts(digits: str, most: int, budget: list[int], longest: int = 9):
@@ -217,6 +223,8 @@ class _Parser:
         self.out = Parsed()
         self.joined: list[str] = []  # rows whose run of digits was split by the template's arithmetic
         self.split_rows: set[int] = set()
+        self.fee_tables: list[Table] = []  # small tables under section 六: the processing-fee table
+        self.t3_choices: dict[str, tuple[_Row, list[list[Read]]]] = {}  # flattened rows with a few splits
 
     # -- plumbing ---------------------------------------------------------------------------------
     def warn(self, rule: str, severity: str, keys, message: str, where: str = "") -> None:
@@ -244,15 +252,45 @@ class _Parser:
         reads = fit(cells, n)
         if reads is not None or not row.table.joined:
             return reads, None
-        reads, ways = split_joined(cells, n, valid)
-        if reads is not None:
+        ways = split_joined(cells, n, valid, most=1)
+        if ways and len(ways) == 1:
             self.joined.append(what)
             self.split_rows.add(id(row))
-            return reads, None
-        run = " ".join(c.text for c in cells if c.text.strip())
-        if ways:
-            return None, f"{what}的数字在文本中连写为「{run}」，有多种拆分方式，无法确定各列的数值，按未读到处理。"
+            return ways[0], None
+        if ways is None:
+            return None, ambiguous(what, cells)
         return None, None
+
+    def solve_t3_cuts(self, pending: dict[str, tuple[_Row, list[list[Read]]]], seen: dict[str, list[Read]],
+                      per_table: dict, template: str) -> None:
+        """Rows of a flattened Table 3 whose runs split several ways that each add up: the one
+        choice per row for which R1 and R2 then hold in every column, when there is exactly one.
+        A row left with a choice is null plus a warning quoting the run."""
+        keys = list(pending)
+        combos = 1
+        for k in keys:
+            combos *= len(pending[k][1])
+        solutions = []
+        if combos <= 20_000:
+            for choice in itertools.product(*(pending[k][1] for k in keys)):
+                trial = {**seen, **dict(zip(keys, choice))}
+                if not self._unconfirmed_cuts(trial, set(keys), template):
+                    solutions.append(choice)
+                    if len(solutions) > 1:
+                        break
+        for i, key in enumerate(keys):
+            row = pending[key][0]
+            if len(solutions) == 1:
+                seen[key] = solutions[0][i]
+                per_table.setdefault(id(row.table), []).append((key, solutions[0][i], row))
+                self.split_rows.add(id(row))
+                self.joined.append(f"表三「{F.ROWS_BY_KEY[key].label}」")
+                continue
+            seen[key] = []
+            for col, col_label in F.APPLICANT_COLUMNS:
+                self.missing(f"applications.{key}.{col}", row, col_label)
+            self.warn("merged_digits", "warning", [f"applications.{key}.{c}" for c, _ in F.APPLICANT_COLUMNS],
+                      ambiguous(f"表三「{F.ROWS_BY_KEY[key].label}」", row.values()), row.cells[0].where)
 
     def missing(self, key: str, row: _Row, col_label: str) -> None:
         if key in self.out.fields and self.out.fields[key] is not None:
@@ -268,11 +306,13 @@ class _Parser:
         kinds: dict[str, list[_Row]] = {"T2": [], "T3": [], "T4": []}
         context: str | None = None
         section: str | None = None  # the table the last section heading announced
+        in_six = False  # inside section 六, where a small table is the processing-fee table
         for block in _blocks(self.doc):
             if isinstance(block, Paragraph):
                 heading = narrative.heading_kind(block.text)
                 if heading is not None:
                     context = section = heading or None
+                    in_six = narrative.section_number(block.text) == "六"
                 elif context in ("T2", "T3", "T4") and (cells := row_from_line(block.text, min_gap=1)):
                     # a row that fell outside the ruled table (the last line of a page, a row
                     # printed below the grid): its label and numbers as one line of text
@@ -282,6 +322,9 @@ class _Parser:
                     # a label line of a table printed as text (its numbers are on the next line)
                     kinds["T3"].append(_Row([Cell(block.text, block.where)], Table([], block.where), 0))
                 self.out.narrative.append(block)
+                continue
+            if in_six and len(block.rows) <= 8:  # its 「收费通知」 must not read as a Table 3 row
+                self.fee_tables.append(block)
                 continue
             for i, cells in enumerate(block.rows):
                 row = _Row(cells, block, i)
@@ -294,17 +337,20 @@ class _Parser:
         return kinds
 
     def template(self, t2: list[_Row], t3: list[_Row]) -> str:
-        header = norm("".join("".join(c.text for c in r.cells) for r in t2))
-        if any(w in header for w in T2019_HEADER_WORDS):
-            return "2019"
-        if any(w in header for w in T2021_HEADER_WORDS):
-            return "2021"
-        labels = [r.label_text for r in t3]
-        if any(("不补正" in t or "缴纳费用" in t) for t in labels):
-            return "2021"
-        if any(_strip_numbering(t).startswith("其他处理") and r.values() for t, r in zip(labels, t3)):
-            return "2019"
-        return "2021"
+        """From the Table 2/3 headers and rows when they tell; otherwise from the year (reports for
+        2019 and 2020 follow the 2019 template, 2021 on the 2021 one), saying so."""
+        evidence = _template_evidence(t2, t3)
+        if evidence:
+            return evidence
+        title = narrative.title(self.out.narrative[:6])
+        period = narrative.statistics_year(self.out.narrative)
+        year = title[1] if title else period[0] if period else None
+        template = "2019" if year in (2019, 2020) else "2021"
+        self.warn("template_from_year", "info", ["meta.template"],
+                  f"表格中没有能判断模板的表头或行，按报告年度（{year} 年）采用"
+                  f"{'2019 年试行格式' if template == '2019' else '2021 年格式'}读取。" if year else
+                  "表格中没有能判断模板的表头或行，也未识别到年度，按 2021 年格式读取。")
+        return template
 
     # -- Table 2 ----------------------------------------------------------------------------------
     def table2(self, rows: list[_Row], template: str) -> None:
@@ -392,6 +438,8 @@ class _Parser:
         if not seen:
             self.warn("missing_table", "warning", [], "表三「收到和处理政府信息公开申请情况」没有读到任何一行数字，依申请公开数据缺失。")
             return
+        if self.t3_choices:
+            self.solve_t3_cuts(self.t3_choices, seen, per_table, template)
         split_keys = {key for entries in per_table.values() for key, _, row in entries if id(row) in self.split_rows}
         doubtful = self._unconfirmed_cuts(seen, split_keys, template) if split_keys else set()
         split = [(key, reads, row) for entries in per_table.values() for key, reads, row in entries if key in doubtful]
@@ -425,7 +473,7 @@ class _Parser:
         row no such rule reaches, or one in a rule that fails, is not."""
         def col(key: str, i: int) -> float:
             return float(seen[key][i].value or 0)
-        outcome = [k for k in F.outcome_rows(template) if k in seen] if template == "2019" or "other" not in seen \
+        outcome = list(F.outcome_rows(template)) if template == "2019" or "other" not in seen \
             else [k for k in F.outcome_rows(template) if not k.startswith("other_")] + ["other"]
         groups = {"R2": ([*outcome, "total"], lambda i: sum(col(k, i) for k in outcome) - col("total", i)),
                   "R1": (["new_received", "carried_over", "total", "carried_forward"],
@@ -458,6 +506,11 @@ class _Parser:
         why = None
         if reads is None:
             reads, why = self.fit_joined(values, n, row, _row_sum_holds, f"表三「{F.ROWS_BY_KEY[key].label}」")
+        if reads is None and why and key not in seen and key not in self.t3_choices:
+            choices = split_joined(values, n, _row_sum_holds, most=6)
+            if choices:
+                self.t3_choices[key] = (row, choices)  # the table's sums may choose among them
+                return
         if key in seen:
             if reads is not None and [r.value for r in reads] != [r.value for r in seen[key]]:
                 self.warn("duplicate_row", "warning", [f"applications.{key}.{c}" for c, _ in cols],
@@ -595,31 +648,47 @@ class _Parser:
             items, start, sentence = total
             self._meta("proactive.published_total", items, body.where(start), "正文")
             self.out.provenance["proactive.published_total"] = Provenance(body.where(start), "正文", "", sentence)
+        for table in self.fee_tables:  # 通知收费 vs 实际收取: the amount actually collected
+            yuan = narrative.fee_from_table([[c.text for c in row] for row in table.rows])
+            if yuan is not None:
+                self.out.fields["processing_fee.yuan"] = yuan
+                self.out.provenance["processing_fee.yuan"] = Provenance(table.where, "六、其他需要报告的事项", "收费表", str(yuan))
+                return
         section6 = narrative.section(self.out.narrative, "六")
-        for part in (JoinedText.of(section6), body):
-            text = unicodedata.normalize("NFKC", part.text)
-            for start, clause in narrative.clauses_with(text, "处理费"):
-                m = narrative.FEE_AMOUNT.search(clause)
-                if m:
-                    amount = float(m.group(1).replace(",", "")) * (10000 if m.group(2) == "万元" else 1)
-                    value: Value = int(amount) if amount == int(amount) else amount
-                elif narrative.FEE_NONE.search(clause):
-                    value = 0
-                else:
-                    continue
+        for part, loose in ((JoinedText.of(section6), True), (body, False)):
+            fee = narrative.processing_fee(unicodedata.normalize("NFKC", part.text), loose=loose)
+            if fee:
+                value, start, clause = fee
                 self.out.fields["processing_fee.yuan"] = value
                 self.out.provenance["processing_fee.yuan"] = Provenance(part.where(start), "六、其他需要报告的事项", "", clause)
                 return
 
 
+def _template_evidence(t2: list[_Row], t3: list[_Row]) -> str | None:
+    """'2019' or '2021' when the tables' own words say which template they follow."""
+    header = norm("".join("".join(c.text for c in r.cells) for r in t2))
+    if any(w in header for w in T2019_HEADER_WORDS):
+        return "2019"
+    if any(w in header for w in T2021_HEADER_WORDS):
+        return "2021"
+    labels = [r.label_text for r in t3]
+    if any(("不补正" in t or "缴纳费用" in t) for t in labels):
+        return "2021"
+    if any(_strip_numbering(t).startswith("其他处理") and r.values() for t, r in zip(labels, t3)):
+        return "2019"
+    return None
+
+
 def _blocks(doc: Document) -> list[Block]:
-    """The document's blocks, a page flattened onto one paragraph split back into sections and
-    rows — only where the document has no real table (then the paragraph is prose about them)."""
-    if any(len(t.rows) > 3 for t in doc.tables):
-        return doc.blocks
+    """The document's blocks, a paragraph that holds a flattened table split back into sections
+    and rows — unless the document has a real table of that kind (the paragraph is then prose)."""
+    real = {k for t in doc.tables if len(t.rows) > 1 for k in flattened.table_kinds(" ".join(c.text for r in t.rows for c in r))}
     out: list[Block] = []
     for block in doc.blocks:
-        out.extend(flattened.unflatten(block) if isinstance(block, Paragraph) and flattened.is_flattened(block) else [block])
+        if isinstance(block, Paragraph) and flattened.is_flattened(block) and flattened.table_kinds(block.text) - real:
+            out.extend(flattened.unflatten(block))
+        else:
+            out.append(block)
     return out
 
 

@@ -112,3 +112,37 @@ def test_a_label_that_fits_no_row_and_no_gap_is_reported_not_guessed():
     assert {f"applications.denied_state_secret.{c}" for c, _ in F.APPLICANT_COLUMNS} <= set(parsed.unread)
     assert any(w.rule == "unplaced_row" and "9.某某事项" in w.message for w in parsed.warnings)
     assert not {w.rule for w in parsed.warnings if w.severity == "error"} & ERRORS
+
+
+def test_fee_table_under_section_six_gives_the_amount_collected_and_is_no_table_3_row():
+    text = ("某某县财政局2023年政府信息公开工作年度报告\n一、总体情况\n全年主动公开政府信息共120条。\n"
+            "六、其他需要报告的事项\n本年度信息处理费情况如下：\n"
+            "收费通知件数\t通知收费金额（元）\t实际收取金额（元）\n2\t300\t200\n某某县财政局\n2024年1月20日\n")
+    parsed = ingest_text(text, "fee-table.txt")
+    assert parsed.fields["processing_fee.yuan"] == 200
+    assert parsed.provenance["processing_fee.yuan"].col == "收费表"
+    assert not [k for k in parsed.fields if k.startswith("applications.other_no_fee")]
+
+
+def test_a_flattened_page_text_splits_runs_only_where_the_sums_confirm_them():
+    """A crawler's page text: every cell of a row run together (「一、本年新收…数量 713000074」)."""
+    report = make_report(random.Random(11), template="2021", blank_columns=False)
+    for key in list(report.fields):  # a report that prints 0 in every cell, as portal pages do
+        if report.fields[key] is None:
+            report.fields[key] = 0
+    from core.synthetic import expand, layout_t2, layout_t3, layout_t4
+    flat = lambda layout: "".join(t for row in expand(layout) for t, covered, _ in row if not covered)  # noqa: E731
+    text = (f"标题: {report.agency}{report.year}年度政府信息公开工作年度报告\n==== 正文 ====\n"
+            f"一、总体情况 本年度依法做好政府信息公开工作。二、主动公开政府信息情况{flat(layout_t2(report))}"
+            f"三、收到和处理政府信息公开申请情况{flat(layout_t3(report))}"
+            f"四、政府信息公开行政复议、行政诉讼情况{flat(layout_t4(report))}五、存在的主要问题及改进情况 无。六、其他需要报告的事项 无。\n")
+    parsed = ingest_text(text, "page.txt")
+    wrong = {k: (v, parsed.fields.get(k)) for k, v in report.fields.items()
+             if parsed.fields.get(k) is not None and parsed.fields.get(k) != v}
+    assert wrong == {}
+    t3 = [k for k in report.fields if k.startswith("applications.")]
+    read = [k for k in t3 if parsed.fields.get(k) == report.fields[k]]
+    assert len(read) >= 0.9 * len(t3)  # a few rows may have two splits that both add up: left 未读到
+    assert all(parsed.fields.get(k) is not None or k in parsed.unread for k in t3)
+    assert not {w.rule for w in parsed.warnings if w.severity == "error"} & ERRORS
+    assert any(w.rule == "joined_digits" for w in parsed.warnings)

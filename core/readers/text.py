@@ -274,6 +274,8 @@ def _row_mode(body: list[str], start: int, sep: str) -> list[list[Cell]]:
             continue
         where = f"第{start + offset + 1}行"
         parts = line.split(sep, MAX_ROW_CELLS + 1)[:MAX_ROW_CELLS + 1]
+        if sep not in line:  # a row typed with spaces among tab or pipe rows: 「（七）总计 109 88 … 454」
+            parts = row_from_line(line, min_gap=1) or parts
         if sep == "|":
             if parts and _BLANK.match(parts[0]):
                 parts = parts[1:]  # markdown's leading pipe
