@@ -559,10 +559,11 @@ class _Parser:
             # a flattened page prints the header and the numbers on one line, or interleaved
             # (「结果维持 0 结果纠正 1 …」): there the numbers after header words are the data
             if not row.table.joined:
-                if any(w in text for w in T4_WORDS + ("维持", "纠正", "审结", "起诉")):
-                    continue
+                header = any(w in text for w in T4_WORDS + ("维持", "纠正", "审结", "起诉"))
+                if header and not any(read_cell(c).kind == "number" for c in row.values()):
+                    continue  # a header row (one followed by its numbers in the same text row is data)
                 label = row.label_text
-                if label and not any(w in label for w in ("数量", "件数", "案件", "情况", "合计")):
+                if not header and label and not any(w in label for w in ("数量", "件数", "案件", "情况", "合计")):
                     continue  # a labelled line that landed here is not Table 4's data row
             cells = row.values()
             if any(read_cell(c).kind in ("number", "unreadable") for c in cells):

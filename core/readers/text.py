@@ -83,6 +83,7 @@ def parse_text(text: str, name: str = "") -> Document:
         raise ReadError(f"{name}：文本超过 {MAX_LINES} 行，不像一份年度报告。")
     lines = [ln[:MAX_LINE_CHARS] for ln in lines]
     blocks: list = []
+    rules = _row_rule_pipes(lines)
     spaced_rows: list[_SpacedRow] = []
     page = 0
     i = 0
@@ -90,7 +91,7 @@ def parse_text(text: str, name: str = "") -> Document:
         page += lines[i].count("\f")
         if _is_table_line(lines[i]):
             end = _block_end(lines, i)
-            blocks.append(_table(lines, i, end))
+            blocks.append(_table(lines, i, end, rules))
             i = end
             continue
         line = lines[i].replace("\f", "")
@@ -223,7 +224,7 @@ def _block_end(lines: list[str], start: int) -> int:
     return last + 1
 
 
-def _table(lines: list[str], start: int, end: int) -> Table:
+def _table(lines: list[str], start: int, end: int, rules: int) -> Table:
     body = lines[start:end]
     piped = sum("|" in ln for ln in body) > sum("\t" in ln for ln in body)
     rows: list[list[Cell]] = []
@@ -231,7 +232,7 @@ def _table(lines: list[str], start: int, end: int) -> Table:
         one_per_line = [ln for ln in body if "|" in ln and not _is_pipe_rule(ln)]
         cell_mode = sum(ln.rstrip().endswith("|") and "|" not in ln.rstrip().rstrip("|") for ln in one_per_line) \
             > len(one_per_line) / 2
-        rows = _cell_mode(body, start, sep="|") if cell_mode else _row_mode(body, start, sep="|")
+        rows = _cell_mode(body, start, sep="|", rules=rules) if cell_mode else _row_mode(body, start, sep="|")
     else:
         tab_lines = [ln for ln in body if "\t" in ln]
         single = sum(ln.startswith("\t") and "\t" not in ln[1:] for ln in tab_lines)
@@ -262,9 +263,21 @@ def _is_footer(line: str) -> bool:
 
 
 def _is_pipe_rule(line: str) -> bool:
-    """A line of only pipes (「|」「||||」): how some converters separate table rows."""
-    body = line.strip()
-    return bool(body) and set(body) <= set("| \t")
+    """A line of only pipes (「|」「||||」, no space: 「 |」 is an empty cell): how some converters
+    separate table rows."""
+    body = line.strip("\r\n")
+    return bool(body) and set(body) == {"|"}
+
+
+def _row_rule_pipes(lines: list[str]) -> int:
+    """How a text that types one cell per line separates rows: 0 — by blank lines (a lone 「|」 is
+    an empty cell), 1 — by lines of one pipe, 2 — by lines of two or more (a lone 「|」 is then
+    still an empty cell). Decided over the whole text, as a table may reach us in pieces."""
+    if any(_is_pipe_rule(ln) and ln.count("|") >= 2 for ln in lines):
+        return 2
+    blank_between_cells = any(_SEPARATOR.match(b) and a.rstrip().endswith("|") and c.rstrip().endswith("|")
+                              for a, b, c in zip(lines, lines[1:], lines[2:]))
+    return 0 if blank_between_cells or not any(_is_pipe_rule(ln) for ln in lines) else 1
 
 
 def _row_mode(body: list[str], start: int, sep: str) -> list[list[Cell]]:
@@ -285,19 +298,18 @@ def _row_mode(body: list[str], start: int, sep: str) -> list[list[Cell]]:
     return rows
 
 
-def _cell_mode(body: list[str], start: int, sep: str) -> list[list[Cell]]:
+def _cell_mode(body: list[str], start: int, sep: str, rules: int = 0) -> list[list[Cell]]:
     """One cell per line; blank lines end a row; a line without the marker continues a cell."""
     rows: list[list[Cell]] = []
     row: list[tuple[str, str]] = []
-    # rows end at blank lines, and then a lone 「|」 is an empty cell; a converter that writes no
-    # blank lines separates rows by lines of pipes only (「|」「||||」)
-    pipe_rules = sep == "|" and not any(_SEPARATOR.match(ln) for ln in body)
     for offset, line in enumerate(body):
         where = f"第{start + offset + 1}行"
         if _is_footer(line):
             continue
         is_cell = line.startswith("\t") if sep == "\t" else line.rstrip().endswith("|")
-        if (not is_cell and _SEPARATOR.match(line)) or (pipe_rules and _is_pipe_rule(line)):
+        # a lone 「|」 may end a row or be an empty cell: taken as a cell, rows then end where a
+        # label follows a value (the separator becomes a trailing empty cell the parser trims)
+        if (not is_cell and _SEPARATOR.match(line)) or (rules == 2 and _is_pipe_rule(line) and line.count("|") >= 2):
             if row:
                 rows.append([Cell(_clean(t), w) for t, w in row])
                 row = []
@@ -312,4 +324,15 @@ def _cell_mode(body: list[str], start: int, sep: str) -> list[list[Cell]]:
             row[-1] = (joined, where if _BLANK.match(prev_text) else prev_where)
     if row:
         rows.append([Cell(_clean(t), w) for t, w in row])
-    return rows
+    return [part for r in rows for part in _split_at_labels(r)] if rules == 1 else rows
+
+
+def _split_at_labels(row: list[Cell]) -> list[list[Cell]]:
+    """A run of cells cut where a label (Chinese text, not a blank mark like 无) follows a value."""
+    out: list[list[Cell]] = [[]]
+    for cell in row:
+        label = bool(_CJK_CHAR.search(cell.text)) and cell.text.strip() not in ("无", "無")
+        if label and out[-1] and not _CJK_CHAR.search(out[-1][-1].text):
+            out.append([])
+        out[-1].append(cell)
+    return [r for r in out if r]
