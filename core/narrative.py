@@ -181,14 +181,16 @@ def clauses_with(text: str, word: str, reach: int = 120) -> list[tuple[int, str]
 # -- published_total: only a sentence that states the year's total ---------------------------------
 # Every piece is a closed list with bounded repeats, so a match attempt costs a constant and
 # finditer stays linear even on a 100k-character line without punctuation.
-_VERB = r"(?P<verb>主动公开|公开发布|主动发布|发布|公开)了?"
-_OBJ = r"(?:本机关|本部门|本单位|本级)?(?:各类|各项|各种|相关)?(?:政府|政务)?(?:信息公开类|公开类)?信息"
+_VERB = r"(?P<verb>主动公开|公开发布|主动发布|发布|公开|公布)了?"
+# 「本机关」「我区各级单位」 … 「各类」「政府」「信息」
+_OBJ = (r"(?:本机关|本部门|本单位|本级|[我本全][区市县局委镇乡]{1,2}(?:各级|各)?(?:单位|部门|机关)?)?"
+        r"(?:各类|各项|各种|相关)?(?:政府|政务)?(?:信息公开类|公开类)?信息")
 _LEAD = r"(?P<pre>共计|共|合计|总计)?"
 _CONN = r"(?P<conn>共计|共|合计|总计|总数量?为?|总量为?|数量为?|达到|达|为)?[:：]?"
 # an exact count: not 「5500 余条」「1000多条」「3000条以上」「1.2万条」
-_COUNT = r"(?P<num>\d{1,3}(?:,\d{3}){1,3}|\d{1,9})\s{0,2}(?:条|件)(?!\s{0,2}(?:以上|左右|之多|有余))"
+_COUNT = r"(?P<num>\d{1,3}(?:,\d{3}){1,3}|\d{1,9})\s{0,2}(?:条|件|份)(?!\s{0,2}(?:以上|左右|之多|有余))"
 _PUBLISHED = re.compile(_VERB + _LEAD + r"\s{0,2}" + _OBJ + r"\s{0,2}" + _CONN + r"\s{0,2}" + _COUNT)
-_PUBLISHED_NUM_FIRST = re.compile(_VERB + _LEAD + r"\s{0,2}" + _COUNT.replace("(?:条|件)", "条") + _OBJ)
+_PUBLISHED_NUM_FIRST = re.compile(_VERB + _LEAD + r"\s{0,2}" + _COUNT.replace("(?:条|件|份)", "条") + _OBJ)
 
 _TOTAL_WORDS = re.compile(r"共|全年|合计|总计|总数|总量")
 # cumulative, earlier-year or part-of-a-total figures, judged on the sentence before the count
@@ -219,12 +221,21 @@ def _parallel_channels(text: str, start: int) -> bool:
     return sum(bool(CHANNEL.search(c) and _ANY_COUNT.search(c)) for c in clauses) >= 2
 
 
+def _in_breakdown(text: str, start: int) -> bool:
+    """Whether `start` sits inside a bracketed breakdown 「（其中机构职能类信息82条，…）」, however
+    long: a category's count, not the total."""
+    lo = max(start - 600, 0)
+    opened = max(text.rfind("（", lo, start), text.rfind("(", lo, start))
+    closed = max(text.rfind("）", lo, start), text.rfind(")", lo, start))
+    return opened > closed and text[opened + 1:opened + 3] == "其中"
+
+
 def _is_total(text: str, m: re.Match) -> bool:
     """Whether a matched count is the year's total of proactively published items, not one
     channel's, one column's, an earlier year's or a cumulative one."""
     sentence = text[_back_to(text, m.start(), "。；;！!？?", 120):m.start()]
     clause = text[_back_to(text, m.start(), "。；;！!？?，,", 60):m.start()]
-    if _NOT_THIS_YEAR.search(sentence) or _NOT_PROACTIVE.search(clause):
+    if _NOT_THIS_YEAR.search(sentence) or _NOT_PROACTIVE.search(clause) or _in_breakdown(text, m.start()):
         return False
     said_total = bool(_TOTAL_WORDS.search(clause + (m["pre"] or "") + (m.groupdict().get("conn") or "")))
     proactive = m["verb"].startswith("主动")

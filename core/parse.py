@@ -20,7 +20,7 @@ from core.narrative import CJK, norm
 from core.parsed import Parsed
 from core.readers.text import row_from_line
 from core.record import Provenance, Value
-from core.values import Read, TableRow, fit_joined, groups_hold, read_cell, strip_numbering
+from core.values import Read, TableRow, ambiguous, cut_is_sure, fit_joined, groups_hold, read_cell, strip_numbering
 
 T4_WORDS = ("行政复议", "行政诉讼", "结果维持", "未经复议", "复议后起诉", "尚未审结")
 T2_WORDS = ("第二十条", "信息内容", "规章", "规范性文件", "行政许可", "对外管理服务", "行政处罚", "行政强制",
@@ -121,10 +121,12 @@ class _Parser:
             if not any(read_cell(c).kind in ("number", "unreadable", "blank") for c in values):
                 continue
             found.add(key)
-            # Table 2 has no sum to check a split by: only a run of zeros has one reading whatever
-            # cells were left empty (「000」 is 0 | 0 | 0; 「111」 may be 1 | 空 | 11)
-            reads, why, split = fit_joined(values, len(cols), row, lambda v: not any(v), f"表二「{row_label}」")
-            if split:
+            # Table 2 has no sum to check a cut by: a run is read only when it has one cut and no
+            # shorter reading with a cell left empty (「005」 is 0 | 0 | 5; 「111」 may be 1 | 空 | 11)
+            reads, why, split = fit_joined(values, len(cols), row, lambda v: True, f"表二「{row_label}」")
+            if split and not cut_is_sure(values, len(cols), lambda v: True):
+                reads, why = None, ambiguous(f"表二「{row_label}」", values)
+            if split and reads is not None:
                 self.out.joined.append(f"表二「{row_label}」")
             if reads is None:
                 for col, col_label, _ in cols:

@@ -17,7 +17,7 @@ from core.grid import Cell, Table
 from core.narrative import CJK, norm
 
 _BLANK_MARKERS = {"/", "-", "－", "—", "——", "–", "―", "─", "无", "／", "\\", "-/-"}
-_NUMBER = re.compile(r"^(?P<sign>[+\-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>万元|元|件|条|个|项|次)?$")
+_NUMBER = re.compile(r"^(?P<sign>[+\-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>万元|元|件|条|个|项|次|笔)?$")
 _NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.．]|[(（]\d+[)）]|\d+[、.．]|[一二三四五六七八九十]+、)")
 
 def strip_numbering(text: str) -> str:
@@ -120,7 +120,7 @@ _SPLIT_BUDGET = 100_000  # steps of the search; a longer search means too many w
 
 
 def split_joined(cells: list[Cell], n: int, valid: Callable[[list[int | None]], bool],
-                 most: int = 1) -> list[list[Read]] | None:
+                 most: int = 1, budget_steps: int = _SPLIT_BUDGET) -> list[list[Read]] | None:
     """The n values of a row whose cells ran together in flattened text (「713000074」 for
     71 | 3 | 0 | 0 | 0 | 0 | 74): every way to cut the runs of digits into n numbers (no leading
     zeros) that the template's arithmetic `valid` accepts, at most `most` of them; None when there
@@ -136,7 +136,7 @@ def split_joined(cells: list[Cell], n: int, valid: Callable[[list[int | None]], 
         digits = norm(cell.text)
         atoms.append((r, digits if r.kind == "number" and digits.isdigit() and len(digits) > 1 else None))
     found: list[list[Read]] = []
-    budget = [_SPLIT_BUDGET]
+    budget = [budget_steps]
 
     def walk(i: int, acc: list[Read]) -> None:
         budget[0] -= 1
@@ -188,6 +188,13 @@ def row_sum_holds(values: list[int | None]) -> bool:
 def groups_hold(values: list[int | None]) -> bool:
     """Table 4: in each of the three groups 维持 + 纠正 + 其他 + 尚未审结 = 总计 (rule R4)."""
     return all(sum(v or 0 for v in values[g:g + 4]) == (values[g + 4] or 0) for g in (0, 5, 10))
+
+
+def cut_is_sure(cells: list[Cell], n: int, valid: Callable[[list[int | None]], bool]) -> bool:
+    """True when a run cut into n numbers cannot also be read as fewer numbers that `valid` allows.
+    An empty cell vanishes from flattened text: were 「1111」 also 1 | 11 | 11 with a cell left
+    empty, the cut 1 | 1 | 1 | 1 would be a guess. 「005」 can only be 0 | 0 | 5."""
+    return all(split_joined(cells, m, valid, most=0, budget_steps=_SPLIT_BUDGET // 10) == [] for m in range(1, n))
 
 
 def fit_joined(cells: list[Cell], n: int, row: TableRow, valid: Callable[[list[int | None]], bool],
