@@ -146,6 +146,11 @@ def _split_number(fields: Fields, row: str) -> list[Warning]:
     return []
 
 
+# Counts no real report reaches: Table 2's decisions run to millions for a large city, applications,
+# reviews and suits to tens of thousands at most.
+_MOST_COUNT = {"proactive": 10 ** 8}
+
+
 def _plausibility(fields: Fields) -> list[Warning]:
     out = []
     for key, value in fields.items():
@@ -157,6 +162,9 @@ def _plausibility(fields: Fields) -> list[Warning]:
                 out.append(Warning("implausible_value", "warning", (key,), f"{f.label}为负数（{_fmt(value)}），件数不应为负。"))
             elif not float(value).is_integer():
                 out.append(Warning("implausible_value", "warning", (key,), f"{f.label}为小数（{_fmt(value)}），件数应为整数。"))
+        if f.unit == "件" and abs(value) >= _MOST_COUNT.get(f.section, 10 ** 6):
+            out.append(Warning("implausible_value", "warning", (key,),
+                               f"{f.label}为 {_fmt(value)}，超过任何一份年度报告中出现过的数量级，疑似读错或填错，请核对原件。"))
         if f.unit == "万元" and value >= 1_000_000:
             out.append(Warning("implausible_value", "warning", (key,),
                                f"{f.label}为 {_fmt(value)} 万元（即 {_fmt(value / 10000)} 亿元），疑似把「元」填入了「万元」栏。"))
@@ -241,6 +249,7 @@ def check_series(records: Sequence[Fields]) -> list[tuple[int, Warning]]:
         copied = _copied(prev, cur, year)
         if copied:
             out.append((i, copied))
+        out.extend((i, w) for w in _money_jump(prev, cur, year))
     return out
 
 
@@ -274,6 +283,22 @@ def _stock(prev: Fields, cur: Fields, year: int) -> list[Warning]:
             out.append(Warning("R7", "warning", tuple(keys),
                                f"{name}：{year - 1} 年现行有效 {_fmt(_num(last))} + {year} 年制发 {_fmt(_num(issued))} − 废止 {_fmt(_num(abolished))} = {_fmt(expect)}，"
                                f"但 {year} 年现行有效为 {_fmt(_num(now))}，相差 {_fmt(abs(expect - _num(now)))}。"))
+    return out
+
+
+def _money_jump(prev: Fields, cur: Fields, year: int) -> list[Warning]:
+    """An amount in 万元 a hundred times larger or smaller than the agency's own last year: most
+    often 元 typed into the 万元 column, or a misread cell."""
+    out = []
+    for key, f in F.FIELDS.items():
+        a, b = prev.get(key), cur.get(key)
+        if f.unit != "万元" or not all(isinstance(v, (int, float)) and v > 0 for v in (a, b)):
+            continue
+        ratio = _num(b) / _num(a)
+        if ratio >= 100 or ratio <= 0.01:
+            out.append(Warning("implausible_value", "warning", (key,),
+                               f"{f.label}：{year} 年为 {_fmt(_num(b))} 万元，{year - 1} 年为 {_fmt(_num(a))} 万元，相差约 "
+                               f"{_fmt(round(max(ratio, 1 / ratio)))} 倍，疑似单位（元/万元）填错或读错，请核对原件。"))
     return out
 
 

@@ -11,13 +11,18 @@ from core.record import Report
 
 
 def ingest(data: bytes, name: str) -> Report:
-    """Read, parse and check one file; a file that cannot be read gives a Report with `error`."""
+    """Read, parse and check one file; a file that cannot be read gives a Report with `error`.
+    Whatever happens inside, this returns: one file's failure never reaches another file's."""
     try:
         doc = read_document(data, name)
     except ReadError as e:
         return Report(name, error=str(e))
-    except Exception as e:  # a reader bug must not take a batch down; say so plainly
-        return Report(name, error=f"{name}：读取文件时出错（{type(e).__name__}），请确认文件完整后重试。")
+    except RecursionError:
+        return Report(name, error=f"{name}：文件结构嵌套过深，不像一份年度报告，未读取。请改传 PDF、Word 或网页的另一版本。")
+    except MemoryError:
+        return Report(name, error=f"{name}：文件内容过于庞大，读取时超出内存限制，未读取。请确认上传的是单份年度报告。")
+    except Exception:  # a reader bug must not take a batch down; say so plainly, without internals
+        return Report(name, error=f"{name}：读取文件时出错，文件可能已损坏。请重新下载或导出后再上传，或改传其他格式的版本。")
     return report_from_document(doc, name)
 
 
@@ -27,11 +32,23 @@ def ingest_text(text: str, name: str = "粘贴的文本") -> Report:
         doc = parse_text(text, name)
     except ReadError as e:
         return Report(name, error=str(e))
+    except Exception:
+        return Report(name, error=f"{name}：读取文本时出错。请确认粘贴的是年度报告的全文。")
     return report_from_document(doc, name)
 
 
 def report_from_document(doc: Document, name: str) -> Report:
-    parsed = parse_document(doc)
+    """Parse and check a read document; a failure in either is a Report with `error`, not a raise."""
+    try:
+        return _checked(parse_document(doc), name)
+    except RecursionError:
+        return Report(name, error=f"{name}：文件结构嵌套过深，无法解析，未读取。")
+    except Exception:  # a parser bug on a strange document: this file fails, the batch goes on
+        return Report(name, error=f"{name}：解析文件内容时出错，未读取。请确认上传的是年度报告；"
+                                  "如文件无误，请把它交给维护人员排查。")
+
+
+def _checked(parsed, name: str) -> Report:
     table_keys = [k for k in parsed.fields if not k.startswith("meta.")]
     if not table_keys and "meta.year" not in parsed.fields:
         return Report(name, error=f"{name}：没有找到政府信息公开工作年度报告的内容（标题、年度和统计表格都没有识别到），请确认上传的是年度报告。")

@@ -3,6 +3,7 @@ noticed. Every table reader writes into one `Parsed` through `put` and `missing`
 its provenance are always stored together."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from core import fields as F
@@ -39,9 +40,12 @@ class Parsed:
             self.fields[key] = None
         if read.kind == "unreadable":
             self.unreadable.add(key)
+            text = read.cell.text.strip()
+            shown = text if len(text) <= 30 else f"{text[:30]}…（共 {len(text)} 个字符）"
+            why = "超出任何年报数值的合理范围" if re.fullmatch(r"[+\-]?[\d,.]+", text) else "无法识别为数字"
             self.warn("unreadable_cell", "warning", [key],
-                      f"{F.label(key)}：单元格「{read.cell.text}」无法识别为数字，按空值处理。", read.cell.where)
-        self.provenance[key] = Provenance(read.cell.where, row_label, col_label, read.cell.text)
+                      f"{F.label(key)}：单元格「{shown}」{why}，按未读到处理。", read.cell.where)
+        self.provenance[key] = Provenance(read.cell.where, row_label, col_label, read.cell.text[:200])
 
     def missing(self, key: str, row: TableRow, col_label: str) -> None:
         if key in self.fields and self.fields[key] is not None:

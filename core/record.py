@@ -2,6 +2,7 @@
 command line prints (`{"source", "fields", "warnings", "provenance"}`)."""
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -64,7 +65,7 @@ class Report:
             return {"source": self.source, "error": self.error}
         return {
             "source": self.source,
-            "fields": self.fields,
+            "fields": {k: _finite(v) for k, v in self.fields.items()},
             "warnings": [w.to_json() for w in self.warnings],
             "provenance": {k: p.to_json() for k, p in self.provenance.items()},
             "unread": self.unread,
@@ -81,3 +82,8 @@ class Report:
             {k: Provenance(**p) for k, p in (d.get("provenance") or {}).items()},
             unread=list(d.get("unread") or []),
         )
+
+
+def _finite(v: Value) -> Value:
+    """JSON has no NaN or Infinity: a value that is not a finite number is no value."""
+    return None if isinstance(v, float) and not math.isfinite(v) else v

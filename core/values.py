@@ -43,6 +43,13 @@ def read_cell(cell: Cell) -> Read:
     return Read(kind, value, unit, cell)
 
 
+# A count or an amount in 万元 of a real report has at most 9 or 10 digits; longer runs of digits
+# (a flattened row's cells run together) are cut by `split_joined`, never read as one number, and
+# Python refuses int() beyond 4300 digits. A value longer than this is unreadable.
+MAX_NUMBER_CHARS = 24
+MAX_VALUE = 10 ** 12
+
+
 @lru_cache(maxsize=8192)
 def _read_text(raw: str) -> tuple[str, int | float | None, str | None]:
     """(kind, value, unit) of a cell's text; cached, as a table repeats the same few texts."""
@@ -51,6 +58,8 @@ def _read_text(raw: str) -> tuple[str, int | float | None, str | None]:
         return "empty", None, None
     if t in _BLANK_MARKERS or raw.strip() in _BLANK_MARKERS:
         return "blank", None, None
+    if len(t) > MAX_NUMBER_CHARS and re.fullmatch(r"[+\-]?[\d,]+(?:\.\d+)?", t[:200]):
+        return "unreadable", None, None  # no count or amount of a report is this long: not a value
     m = _NUMBER.match(t.replace("＋", "+"))
     if m:
         digits = m["int"].replace(",", "")
@@ -58,6 +67,8 @@ def _read_text(raw: str) -> tuple[str, int | float | None, str | None]:
             value: int | float = float(f"{m['sign']}{digits}{m['frac']}")
         else:
             value = int(f"{m['sign']}{digits}")
+        if abs(value) >= MAX_VALUE:
+            return "unreadable", None, None
         return "number", value, (m["unit"] if m["unit"] in ("万元", "元") else None)
     if CJK.search(t):
         return "label", None, None
@@ -131,10 +142,13 @@ def split_joined(cells: list[Cell], n: int, valid: Callable[[list[int | None]], 
         r = read_cell(cell)
         if r.kind == "empty":
             continue
+        digits = norm(cell.text)
+        if digits.isdigit() and len(digits) > 1:  # a run of digits, however long, may be cut
+            atoms.append((Read("number", None, None, cell), digits))
+            continue
         if r.kind not in ("number", "blank"):
             return []
-        digits = norm(cell.text)
-        atoms.append((r, digits if r.kind == "number" and digits.isdigit() and len(digits) > 1 else None))
+        atoms.append((r, None))
     found: list[list[Read]] = []
     budget = [budget_steps]
 

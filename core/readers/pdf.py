@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFNotImplementedError, PDFStream, resolve1
+from pdfminer.psparser import PSEOF
 from pdfminer.utils import decode_text
 from pdfplumber.table import Table as PdfTable
 from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections, intersections_to_cells
@@ -29,7 +30,7 @@ from core.readers.text import row_from_line
 MAX_PAGES = 60
 MAX_STREAM_BYTES = 64 * 1024 * 1024  # one inflated content stream; a real page needs well under 1 MB
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all streams of the file together
-TIME_BUDGET_S = 60.0  # a 20-page report takes ~3 s; beyond this the file is pathological
+TIME_BUDGET_S = 8.0  # a 20-page report takes ~3 s; beyond this the file is pathological
 GARBLED_SHARE = 0.02  # share of (cid:NNN)/U+FFFD/private-use characters that means a broken font
 MIN_TEXT_CHARS = 50  # fewer printable characters in the whole file: a scan with at most a stamp
 EDGE_TOLERANCE = 1.0  # cell boxes of one table share edges up to rounding
@@ -106,11 +107,29 @@ def _check_inflated_size(pdf: pdfplumber.PDF, name: str) -> None:
 
 
 def _open_error(exc: Exception, name: str) -> str:
+    """A Chinese message that says which part of a damaged PDF failed, from pdfminer's exception
+    (its class and message name the part; they are never shown as such)."""
     # pdfplumber wraps pdfminer's exception as the first argument of a PdfminerException
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
     if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
         return f"{name}：PDF 设有打开密码（已加密），无法读取。请上传未加密的 PDF，或 Word、网页版本。"
-    return f"{name}：PDF 文件已损坏或不完整，无法读取。请重新下载或导出后再上传，或改传 Word、网页版本。"
+    return (f"{name}：PDF 文件已损坏（{_damaged_part(inner)}），无法读取。"
+            "请重新下载或从原文件重新导出后再上传，或改传 Word、网页版本。")
+
+
+def _damaged_part(exc: BaseException) -> str:
+    what = f"{type(exc).__name__} {exc}".lower()
+    if isinstance(exc, PSEOF) or "eof" in what or "truncat" in what:
+        return "文件不完整，末尾被截断"
+    if "xref" in what or "trailer" in what or "startxref" in what:
+        return "交叉引用表损坏"
+    if "/root" in what or "catalog" in what or "pages" in what:
+        return "文档目录（页面树）损坏"
+    if isinstance(exc, (zlib.error, PDFNotImplementedError)) or "decode" in what or "filter" in what or "stream" in what:
+        return "页面数据流损坏或使用了不支持的压缩方式"
+    if "font" in what or "cmap" in what:
+        return "字体数据损坏"
+    return "文件内部对象结构损坏"
 
 
 def _read(pdf: pdfplumber.PDF, name: str) -> Document:
@@ -125,7 +144,8 @@ def _read(pdf: pdfplumber.PDF, name: str) -> Document:
     total = garbled = 0
     for number, page in enumerate(pages, start=1):
         if time.monotonic() - started > TIME_BUDGET_S:
-            raise ReadError(f"{name}：PDF 结构异常，读取超时。请改传 Word 或网页版本。")
+            raise ReadError(f"{name}：PDF 页面过于复杂，读取 {TIME_BUDGET_S:.0f} 秒后只读完 {number - 1}/{len(pages)} 页，"
+                            "已停止读取。请改传 Word 或网页版本，或只上传年度报告所在的页面。")
         chars = dedupe_chars(page.chars)
         total += sum(1 for c in chars if not c["text"].isspace())
         garbled += sum(1 for c in chars if _garbled(c["text"]))
