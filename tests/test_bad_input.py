@@ -104,3 +104,36 @@ def test_oversized_file_is_refused_before_it_is_read(tmp_path):
     run = subprocess.run([sys.executable, "-m", "core", "parse", "--json", str(big)], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
     assert "文件过大" in json.loads(run.stdout)[0]["error"]
+
+
+def test_a_parser_failure_is_that_files_error_not_a_raise(monkeypatch):
+    import core.ingest as ingest_module
+
+    def broken(doc):
+        raise OverflowError("int too large to convert to float")
+    monkeypatch.setattr(ingest_module, "parse_document", broken)
+    r = ingest(REPORT.encode(), "坏.txt")
+    assert r.error and r.error.startswith("坏.txt：")
+    assert "Error" not in r.error and "Overflow" not in r.error
+
+
+def test_numbers_beyond_any_report_are_unread_and_the_json_stays_valid():
+    huge = "9" * 5000
+    text = REPORT.replace("数量\t1\t0", f"数量\t{huge}\t0").replace("规章\t0\t0\t0", "规章\t" + "9" * 400 + ".5\t0\t0")
+    r = ingest(text.encode(), "大数.txt")
+    assert r.error is None
+    assert r.fields["applications.new_received.natural"] is None
+    assert "applications.new_received.natural" in r.unread
+    assert r.fields["proactive.regulations.issued"] is None
+    quoted = [w.message for w in r.warnings if w.rule == "unreadable_cell"]
+    assert any("超出" in m and "共 5000 个字符" in m for m in quoted)
+    json.dumps(r.to_json(), allow_nan=False)  # no Infinity, no NaN
+    assert not {w.rule for w in r.warnings if w.severity == "error"} & {"R1", "R2", "R3", "R4"}
+
+
+def test_counts_beyond_any_report_and_negative_counts_are_findings():
+    text = REPORT.replace("数量\t1\t0", "数量\t-5\t0").replace("规章\t0\t0\t0", "规章\t0\t0\t300000000")
+    r = ingest(text.encode(), "可疑.txt")
+    implausible = [w.message for w in r.warnings if w.rule == "implausible_value"]
+    assert any("负数" in m for m in implausible)
+    assert any("数量级" in m for m in implausible)

@@ -106,3 +106,12 @@ def test_r6_ignores_stated_parts_of_a_total():
     assert not [w for w in check_report(f, "2021", narrative=parts) if w.rule == "R6"]
     total = [Paragraph("本年度发生行政复议案件5件，其中维持3件。", "第3行")]
     assert not [w for w in check_report(f, "2021", narrative=total) if w.rule == "R6"]
+
+
+def test_an_amount_a_hundred_times_off_the_agencys_last_year_is_a_finding():
+    from core.checks import check_series
+    prev = {"meta.year": 2022, "proactive.fees.amount_wan": 12.5}
+    cur = {"meta.year": 2023, "proactive.fees.amount_wan": 125000.0}
+    found = [w for i, w in check_series([prev, cur]) if w.rule == "implausible_value"]
+    assert found and found[0].keys == ("proactive.fees.amount_wan",) and "10000 倍" in found[0].message
+    assert not [w for _, w in check_series([prev, {**cur, "proactive.fees.amount_wan": 30.0}]) if w.rule == "implausible_value"]
