@@ -47,7 +47,8 @@ else:
     st.page_link("pages/6_checks.py", label="查看全部校验发现", icon=":material/rule:")
 
 st.subheader("最近上传")
-index = ui.lib().index()
+with ui.guard():
+    index = ui.lib().index()
 allowed = set(filters.agencies({r["agency"] for r in index}))
 latest = sorted((r for r in index if r["agency"] in allowed), key=lambda r: r["uploaded_at"], reverse=True)[:10]
 st.dataframe(pd.DataFrame([{

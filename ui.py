@@ -4,9 +4,16 @@ a bookmark reopens the same view), the cached library data, and chart + download
 Pages use Streamlit's `pages/` folder mechanism without `st.navigation` (see README: a deep link on a
 freshly started server then opens the same frame as a click does); its automatic sidebar is hidden in
 .streamlit/config.toml and replaced by the Chinese links drawn here.
+
+Text a user or a document supplies (file names, agency names, row labels, messages quoting a report,
+the library's path) reaches Streamlit's Markdown only through `md`, which makes it plain text; a library
+that cannot be opened or written is `library_problem`'s Chinese message on every page, never a traceback.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,7 +21,7 @@ import streamlit as st
 
 from core import charts as C
 from core import metrics as M
-from core.library import Library, default_path
+from core.library import Library, LibraryError, default_path
 
 PAGES = (
     ("app.py", "总览", ":material/dashboard:"),
@@ -28,6 +35,35 @@ PAGES = (
     ("pages/8_report.py", "报告详情", ":material/description:"),
 )
 FILTER_KEYS = ("q", "region", "year", "template", "top")
+
+
+# ---- text from users and documents ----------------------------------------------------------------
+
+# every ASCII character that starts inline Markdown in Streamlit: code, emphasis, strikethrough, links,
+# images and Streamlit's :color[…] directives, HTML and autolinks, entities, formulas, emoji shortcodes
+# and :material/…: icons, e-mail autolinks, tables and headings
+JOINER = "\u2060"
+_MD_SPECIAL = re.compile(r"[\\`*_~\[\]<>&$:|#@]")
+
+
+def md(text) -> str:
+    """`text` (from a user or a document) ready to be put into anything Streamlit renders as Markdown
+    (st.markdown, st.caption, st.error/warning/success/info, st.subheader, st.metric, expander, progress
+    and page-link labels, st.table cells): shown exactly as typed, never a link, an image, an HTML tag,
+    emphasis, an icon, an emoji or a formula. Each special character gets CommonMark's backslash escape,
+    which renders as the character itself; a web or e-mail address gets an invisible WORD JOINER; a line
+    break becomes a space (a new line could start a list or a heading). Dataframes, st.text, widget
+    options and values show text as it is: pass it there unchanged. Chart labels: `core.charts.text`."""
+    s = re.sub(r"\s*[\r\n\u2028\u2029]+\s*", " ", "" if text is None else str(text)).strip()
+    s = _MD_SPECIAL.sub(lambda m: "\\" + m.group(), s)
+    # Streamlit turns http://…, www.… and a@b.cn into links after parsing, escapes or not: a WORD JOINER
+    # (U+2060, zero width, invisible) inside each keeps them text
+    s = re.sub(r"(?i)(https?\\:)(?=//)", "\\1" + JOINER, s)
+    s = re.sub(r"(?i)(?<=www)(?=\.)", JOINER + "\\\\", s)
+    s = s.replace("\\@", "\\@" + JOINER)
+    s = re.sub(r"(?i)(?<=material)/", r"\\/", s)  # Streamlit rewrites ':material/' before parsing
+    s = re.sub(r"^([+\-=])", r"\\\1", s)  # a list item (or a heading's underline) at the start
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", s)  # an ordered list item
 
 
 @st.cache_resource(show_spinner="正在打开资料库…")
@@ -146,15 +182,41 @@ class Filters:
         return df[keep]
 
 
+def library_problem(error: LibraryError) -> None:
+    """The library cannot be opened or written: say which path and what to do, and stop the page."""
+    st.error(md(error.message), icon=":material/database:")
+    st.stop()
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Around library reads and writes on a page: a `LibraryError` is its message, not a traceback."""
+    try:
+        yield
+    except LibraryError as e:
+        library_problem(e)
+
+
+def _navigation() -> None:
+    st.markdown("### 政务公开年报对比")
+    links = {k: st.query_params[k] for k in FILTER_KEYS if k in st.query_params}
+    for path, label, icon in PAGES:
+        st.page_link(path, label=label, icon=icon, query_params=links)
+
+
 def frame(title: str) -> tuple[Data, Filters]:
-    """Page config, navigation and the shared filters; returns the data and the filters chosen."""
+    """Page config, navigation and the shared filters; returns the data and the filters chosen.
+    A library that cannot be opened stops every page here with its message."""
     st.set_page_config(page_title=f"{title}｜政务公开年报对比", page_icon="📊", layout="wide")
-    data = load()
+    try:
+        data = load()
+    except LibraryError as e:
+        with st.sidebar:
+            _navigation()
+        st.title(title)
+        library_problem(e)
     with st.sidebar:
-        st.markdown("### 政务公开年报对比")
-        links = {k: st.query_params[k] for k in FILTER_KEYS if k in st.query_params}
-        for path, label, icon in PAGES:
-            st.page_link(path, label=label, icon=icon, query_params=links)
+        _navigation()
         st.divider()
         st.markdown("**筛选**（所有页面通用）")
         query = st.text_input("机构名称搜索", value=_param("q"), key="w_q", placeholder="如：住建局")

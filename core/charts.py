@@ -1,7 +1,9 @@
 """Every Plotly figure of the dashboard, in one look: Chinese fonts, consistent colours, titles that
 state metric, year(s) and source so a screenshot stands on its own, readable long agency names.
 
-Figures take tidy/wide frames from `core.metrics`; nothing here computes a metric.
+Figures take tidy/wide frames from `core.metrics`; nothing here computes a metric. Plotly reads the text
+it draws as a small HTML (<b>, <a href>, <span style>, entities): every agency name goes through `text`
+first, so a name is drawn as it is printed and never becomes markup or a link.
 """
 from __future__ import annotations
 
@@ -28,9 +30,15 @@ def plot_config(filename: str) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": safe, "scale": 3}}
 
 
+def text(value) -> str:
+    """A name from a report as Plotly text: its <, > and & as entities, which Plotly draws as themselves."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def wrap(name: str, width: int = 12) -> str:
-    """A long agency name over several lines, so bars keep their room."""
-    return "<br>".join(textwrap.wrap(str(name), width)) or str(name)
+    """A long agency name over several lines, so bars keep their room (each line escaped after the
+    split, so an entity is never cut in two)."""
+    return "<br>".join(text(line) for line in textwrap.wrap(str(name), width)) or text(name)
 
 
 def _years(years) -> str:
@@ -120,9 +128,9 @@ def trend_lines(df: pd.DataFrame, label: str, unit: str, palette: dict[str, str]
     for agency, d in df.sort_values("year").groupby("agency", sort=True):
         # the value printed at the line's last year only: labels at every point collide where lines cross
         labels = [""] * (len(d) - 1) + [_fmt(d["value"].iloc[-1], unit)] if len(d) else []
-        fig.add_scatter(x=d["year"], y=d["value"], mode="lines+markers+text", name=str(agency),
+        fig.add_scatter(x=d["year"], y=d["value"], mode="lines+markers+text", name=text(agency),
                         line_color=palette.get(agency), text=labels, textposition="middle right",
-                        hovertemplate=str(agency) + "｜%{x}年：%{y}<extra></extra>")
+                        hovertemplate="%{fullData.name}｜%{x}年：%{y}<extra></extra>")
     fig.update_xaxes(dtick=1, tickformat="d", title_text="年度")
     fig.update_yaxes(title_text=unit, rangemode="tozero")  # the metric is in the title; a long axis title overflows
     return _style(fig, f"{label}：年度趋势", f"{_years(df['year'])}｜{df['agency'].nunique()} 个机构", height=460)
@@ -134,7 +142,7 @@ def yoy_bars(df: pd.DataFrame, label: str, palette: dict[str, str] | None = None
     palette = palette or colours(d["agency"])
     fig = go.Figure()
     for agency, g in d.groupby("agency", sort=True):
-        fig.add_bar(x=g["year"], y=g["change"], name=str(agency), marker_color=palette.get(agency),
+        fig.add_bar(x=g["year"], y=g["change"], name=text(agency), marker_color=palette.get(agency),
                     text=[f"{v:+.1f}%" for v in g["change"]], textposition="outside")
     fig.update_xaxes(dtick=1, tickformat="d", title_text="年度")
     fig.update_yaxes(title_text="同比变化（%）", zeroline=True)

@@ -7,15 +7,16 @@ import sys
 from pathlib import Path
 
 from core.ingest import ingest
-from core.readers import MAX_FILE_BYTES
+from core.readers import MAX_FILE_BYTES, too_large
 from core.record import Report
 
 
 def _read(path: str) -> Report:
     p = Path(path)
     try:
-        if p.stat().st_size > MAX_FILE_BYTES:  # refused before it is read into memory
-            return Report(path, error=f"{p.name}：文件过大（{p.stat().st_size / 1048576:.0f} MB），超过 {MAX_FILE_BYTES // 1048576} MB 的上限。")
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:  # refused before it is read into memory
+            return Report(path, error=too_large(p.name, size))
         data = p.read_bytes()
     except OSError as e:
         return Report(p.name, error=f"{p.name}：无法打开文件（{e.strerror or e}）。")
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     reports = [_read(path) for path in args.files]
     if args.json:
-        json.dump([r.to_json() for r in reports], sys.stdout, ensure_ascii=False)
+        json.dump([r.to_json() for r in reports], sys.stdout, ensure_ascii=False, allow_nan=False)
         sys.stdout.write("\n")
     else:
         print("\n\n".join(_summary(r) for r in reports))

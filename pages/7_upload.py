@@ -1,4 +1,7 @@
-"""上传报告: several files at once (or pasted text), a progress bar, a result line per file."""
+"""上传报告: several files at once (or pasted text), a progress bar, a result line per file.
+
+Files are processed one at a time: one file's bytes are read, parsed and stored, then dropped before
+the next is read, and whatever goes wrong with one file is that file's result line (the others go on)."""
 import time
 
 import pandas as pd
@@ -20,11 +23,19 @@ with st.form("upload", border=False):  # one click reads both the files and the 
 if submitted and not (files or pasted.strip()):
     st.warning("请先选择文件或粘贴报告全文。")
 elif submitted:
-    items = [(f.name, f.getvalue()) for f in files or []]
+    # (name, how to read its bytes): nothing is read before its turn
+    items = [(f.name, f.getvalue) for f in files or []]
     if pasted.strip():
-        items.append((f"粘贴文本-{time.strftime('%Y%m%d-%H%M%S')}.txt", pasted.encode("utf-8")))
+        items.append((f"粘贴文本-{time.strftime('%Y%m%d-%H%M%S')}.txt", lambda: pasted.encode("utf-8")))
     bar = st.progress(0.0, text="开始解析…")
-    results = ui.lib().add_many(items, progress=lambda i, r: bar.progress((i + 1) / len(items), text=f"{i + 1}/{len(items)}　{r.name}"))
+    with ui.guard():
+        library = ui.lib()
+    results = []
+    for i, (name, read) in enumerate(items):
+        bar.progress(i / len(items), text=f"{i + 1}/{len(items)}　正在解析：{ui.md(name)}")
+        data = read()
+        results.append(library.add_one(name, data))
+        del data  # only one file's bytes at a time
     bar.progress(1.0, text=f"完成：共 {len(items)} 个文件")
     st.session_state["upload_results"] = results
 
@@ -35,16 +46,17 @@ if results:
     st.subheader(f"结果：入库 {added} 份，重复 {sum(r.status == 'duplicate' for r in results)} 份，失败 {failed} 份")
     for r in results:
         if r.status == "error":
-            st.error(f"✗ {r.message}")
+            st.error(f"✗ {ui.md(r.message)}")
             continue
         f = r.report.fields
         read, expected = r.report.completeness()
-        head = (f"{f.get('meta.agency', '（未识别机构）')}　{f.get('meta.year', '（未识别年度）')}年　模板 {f.get('meta.template', '—')}"
-                f"　{M.completeness_text(read, expected)}")
-        (st.warning if r.status == "duplicate" else st.success)(f"{'↺' if r.status == 'duplicate' else '✓'} {r.message}　{head}")
+        head = (f"{ui.md(f.get('meta.agency') or '（未识别机构）')}　{ui.md(f.get('meta.year') or '（未识别年度）')}年"
+                f"　模板 {ui.md(f.get('meta.template') or '—')}　{M.completeness_text(read, expected)}")
+        (st.warning if r.status == "duplicate" else st.success)(
+            f"{'↺' if r.status == 'duplicate' else '✓'} {ui.md(r.message)}　{head}")
         if read < expected:
-            st.info(f"{r.name}：{M.unread_note(read, expected)}")
-        with st.expander(f"预览：{r.name}"):
+            st.info(f"{ui.md(r.name)}：{M.unread_note(read, expected)}")
+        with st.expander(f"预览：{ui.md(r.name)}"):
             preview = ["applications.new_received.total", "applications.carried_over.total", "applications.total.total",
                        "applications.carried_forward.total", "review.total", "litigation_direct.total",
                        "litigation_after_review.total", "proactive.fees.amount_wan", "processing_fee.yuan"]
@@ -52,12 +64,12 @@ if results:
                          hide_index=True)
             found = M.findings(r.report)
             for w in found.errors:
-                st.error(f"{rule_name(w.rule)}：{w.message}")
+                st.error(f"{ui.md(rule_name(w.rule))}：{ui.md(w.message)}")
             for w in found.warnings:
-                st.warning(f"{rule_name(w.rule)}：{w.message}")
+                st.warning(f"{ui.md(rule_name(w.rule))}：{ui.md(w.message)}")
             if found.unverifiable:
                 st.info(f"无法核验 {len(found.unverifiable)} 条（不计为错误）：\n\n"
-                        + "\n".join(f"- {rule_name(w.rule)}：{w.message}" for w in found.unverifiable))
+                        + "\n".join(f"- {ui.md(rule_name(w.rule))}：{ui.md(w.message)}" for w in found.unverifiable))
             if r.report_id:
                 st.page_link("pages/8_report.py", label="打开报告详情", icon=":material/description:",
                              query_params={"id": str(r.report_id)})

@@ -16,28 +16,30 @@ UNREAD_STYLE = ("color: #6b7280; font-style: italic; white-space: nowrap; min-wi
 data, filters = ui.frame("报告详情")
 ui.require_reports(data)
 library = ui.lib()
-stored = sorted(library.index(), key=lambda r: (r["agency"] or "", r["year"] or 0, r["uploaded_at"]))
+with ui.guard():
+    stored = sorted(library.index(), key=lambda r: (r["agency"] or "", r["year"] or 0, r["uploaded_at"]))
 if "flash" in st.session_state:
-    st.success(st.session_state.pop("flash"))
+    st.success(st.session_state.pop("flash"))  # made of ui.md() pieces when it was set
 wanted = st.query_params.get("id")
 if wanted and wanted not in {str(r["id"]) for r in stored}:
-    st.warning(f"链接中的报告（编号 {wanted}）不存在，可能已被删除。请从下面的列表中选择报告。")
+    st.warning(f"链接中的报告（编号 {ui.md(wanted)}）不存在，可能已被删除。请从下面的列表中选择报告。")
     del st.query_params["id"]
 shown = [r for r in stored if r["agency"] in filters.agencies({r["agency"] for r in stored})] or stored
 by_id = {r["id"]: r for r in (shown + [r for r in stored if str(r["id"]) == wanted])}
 choice = ui.select("报告", list(by_id), "id", default=shown[-1]["id"],
                    format_func=lambda i: f"{by_id[i]['agency'] or '（未识别机构）'}　{by_id[i]['year'] or '—'}年　·　{by_id[i]['name']}")
-s = library.get(choice)
+with ui.guard():
+    s = library.get(choice)
 report, f = s.report, s.fields
-st.subheader(f"{s.agency or '（未识别机构）'}　{s.year or '—'}年度报告")
+st.subheader(f"{ui.md(s.agency or '（未识别机构）')}　{ui.md(s.year or '—')}年度报告")
 if s.printed_agency and s.printed_agency != s.agency:
-    st.caption(f"报告中写作「{s.printed_agency}」")
+    st.caption(f"报告中写作「{ui.md(s.printed_agency)}」")
 read, expected = report.completeness()
 unread = M.unread_cells(report)
 found = M.findings(report)
 a, b, c, d, e = st.columns([1, 1.1, 1, 0.7, 0.7])
-a.metric("模板", f"{s.template}年格式" if s.template else "—")
-b.metric("落款日期", f.get("meta.published", "—"))
+a.metric("模板", f"{ui.md(s.template)}年格式" if s.template else "—")
+b.metric("落款日期", ui.md(f.get("meta.published") or "—"))
 c.metric("完整度", M.completeness_share(read, expected), f"{read}/{expected} 格", delta_color="gray", delta_arrow="off",
          help="表二至表四中读到的单元格占模板单元格的比例（报告中留空的格也算读到）")
 d.metric("错误", len(found.errors), help="R1–R4：报告自身表格不平衡")
@@ -60,20 +62,21 @@ with right:
     if not found.errors and not found.warnings and cross.empty:
         st.success("本报告读到的表格数字相互一致，未发现问题。")
     for w in found.errors + found.warnings:
-        text = f"**{rule_name(w.rule)}**　{w.message}" + (f"（{w.where}）" if w.where else "")
+        text = f"**{ui.md(rule_name(w.rule))}**　{ui.md(w.message)}" + (f"（{ui.md(w.where)}）" if w.where else "")
         (st.error if w.severity == "error" else st.warning)(text)
     for _, w in cross.iterrows():
-        st.warning(f"**{rule_name(w['rule'])}**（跨年度）　{w['message']}")
+        st.warning(f"**{ui.md(rule_name(w['rule']))}**（跨年度）　{ui.md(w['message'])}")
     if found.unverifiable:
         st.info(f"**无法核验（{len(found.unverifiable)} 条，不计为错误）**\n\n"
-                + "\n".join(f"- {rule_name(w.rule)}：{w.message}" for w in found.unverifiable))
+                + "\n".join(f"- {ui.md(rule_name(w.rule))}：{ui.md(w.message)}" for w in found.unverifiable))
     for w in found.notes:
-        st.info(f"**{rule_name(w.rule)}**　{w.message}" + (f"（{w.where}）" if w.where else ""))
+        st.info(f"**{ui.md(rule_name(w.rule))}**　{ui.md(w.message)}" + (f"（{ui.md(w.where)}）" if w.where else ""))
 with left:
     for table in M.report_tables(f, s.template or "2021", unread):
         st.subheader(table.title)
         colours = table.keys.map(lambda k: UNREAD_STYLE if k in unread else HIGHLIGHT.get(severity_of.get(k, ""), ""))
-        st.table(table.values.style.apply(lambda _, c=colours: c, axis=None).hide(axis="index"))
+        # st.table renders its cells as Markdown: every cell through ui.md (the template's labels too)
+        st.table(table.values.map(ui.md).style.apply(lambda _, c=colours: c, axis=None).hide(axis="index"))
     st.caption("红色：该单元格所在的行或列不满足模板的勾稽规则；黄色：缺格、无法识别或可疑；浅蓝灰：提示；"
                "空白：报告中该格为空或为「/」「—」「无」；灰色斜纹底的「未读到」：解析器未找到该行或无法识别该格"
                "（不是报告留空），涉及它的规则「无法核验」，不计为错误。")
@@ -84,36 +87,40 @@ prov = pd.DataFrame([{"字段": F.label(k), "数值": M.UNREAD if k in unread el
 st.dataframe(prov, hide_index=True)
 
 st.subheader("原始文件与操作")
-original = library.original(s.id)
+with ui.guard():
+    original = library.original(s.id)
 col1, col2, col3 = st.columns(3)
 if original:
     col1.download_button("下载原始文件", original[1], file_name=original[0])
 if col2.button("重新解析", help="用当前版本的解析器重新读取原始文件"):
-    library.reparse(s.id)
+    with ui.guard():
+        library.reparse(s.id)
     st.rerun()
 with col3.popover("删除此报告"):
-    st.write(f"确定删除「{s.name}」？删除后不可恢复。")
+    st.markdown(f"确定删除「{ui.md(s.name)}」？删除后不可恢复。")
     if st.button("确认删除", type="primary"):
-        library.delete(s.id)
+        with ui.guard():
+            library.delete(s.id)
         del st.query_params["id"]
-        st.session_state["flash"] = f"已删除「{s.name}」（{s.agency or '未识别机构'} {s.year or ''}年）。"
+        st.session_state["flash"] = f"已删除「{ui.md(s.name)}」（{ui.md(s.agency or '未识别机构')} {ui.md(s.year or '')}年）。"
         st.rerun()
 if s.printed_agency:
     with st.expander("机构归并"):
-        st.caption(f"本报告写作「{s.printed_agency}」，资料库中归入「{s.agency}」。"
+        st.caption(f"本报告写作「{ui.md(s.printed_agency)}」，资料库中归入「{ui.md(s.agency)}」。"
                    "名称只差地区前缀的（如「洪泽区人民政府」与「淮安市洪泽区人民政府」）会自动视为同一机构。")
         agencies = sorted({r["agency"] for r in stored if r["agency"]})
         target = st.selectbox("归入机构", agencies, index=agencies.index(s.agency) if s.agency in agencies else 0)
         b1, b2, b3 = st.columns(3)
-        if b1.button("归入所选机构", disabled=target == s.agency):
-            library.link_agency(s.printed_agency, target)
-            st.rerun()
-        if b2.button("作为单独的机构", help="不与任何名称相近的机构自动合并"):
-            library.link_agency(s.printed_agency, s.printed_agency)
-            st.rerun()
-        if s.printed_agency in library.agency_links() and b3.button("恢复自动匹配"):
-            library.unlink_agency(s.printed_agency)
-            st.rerun()
+        with ui.guard():
+            if b1.button("归入所选机构", disabled=target == s.agency):
+                library.link_agency(s.printed_agency, target)
+                st.rerun()
+            if b2.button("作为单独的机构", help="不与任何名称相近的机构自动合并"):
+                library.link_agency(s.printed_agency, s.printed_agency)
+                st.rerun()
+            if s.printed_agency in library.agency_links() and b3.button("恢复自动匹配"):
+                library.unlink_agency(s.printed_agency)
+                st.rerun()
 versions = [r["name"] for r in stored if r["agency"] == s.agency and r["year"] == s.year and s.agency]
 if len(versions) > 1:
-    st.caption("同一机构同一年度的版本（图表使用最新一份）：" + "；".join(versions))
+    st.caption("同一机构同一年度的版本（图表使用最新一份）：" + "；".join(ui.md(v) for v in versions))

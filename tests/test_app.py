@@ -244,3 +244,208 @@ def test_a_record_stored_before_unread_existed_shows_its_unreadable_cells(tmp_pa
     assert set(Library(db).get(added.report_id).report.unread) == named
     at = run("pages/8_report.py", db, {"id": str(added.report_id)})
     assert _cells(at).count("未读到") == len(named)
+
+
+# ---- text from users and documents is never Markdown ------------------------------------------------
+
+import html  # noqa: E402
+import re  # noqa: E402
+
+from streamlit.runtime.uploaded_file_manager import UploadedFile  # noqa: E402
+
+import ui  # noqa: E402
+from core import library as L  # noqa: E402
+from locations import fill_the_disk, foreign_sqlite_file, random_bytes_file, snapshot, unwritable_folder  # noqa: E402
+
+HOSTILE = ["![](http://127.0.0.1:9/x.png)", "[点我](javascript:alert(1))", "**粗体**", "<img src=x>",
+           "`代码` _斜_ ~~删~~ $x^2$ :red[红] :material/home: :smile: &lt; www.example.org a@b.cn",
+           "# 标题\n- 列表\n1. 编号", "\\*已转义\\*", "| a | b |"]
+
+
+def plain(markdown: str) -> str:
+    """What CommonMark shows for text that has only backslash escapes in it (and the invisible joiners)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(ui.JOINER, "")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_md_leaves_no_markdown_and_shows_the_text_as_typed(text):
+    out = ui.md(text)
+    assert plain(out) == " ".join(line.strip() for line in text.splitlines())  # a line break shows as a space
+    unescaped = re.sub(r"\\[!-/:-@\[-`{-~]", "", out)
+    assert not re.search(r"[\\`*_~\[\]<>&$|#@]", unescaped), "every special character is escaped"
+    assert not re.search(r"(?i)https?://|www\.|\w@\w", out.replace("\\", "")), "no autolink (found after parsing)"
+    assert ":material/" not in out, "no icon (Streamlit rewrites it before parsing)"
+    assert not re.match(r"\s|[-+=]|\d+[.)]", out), "nothing at the start opens a block"
+
+
+def _hostile_report(title: str) -> bytes:
+    return SAMPLE_TXT.read_text(encoding="utf-8").replace("湛河区住建局 2023", f"{title}住建局 2023", 1).encode()
+
+
+def test_file_names_and_agencies_reach_the_page_only_escaped(tmp_path):
+    db = tmp_path / "h.sqlite3"
+    Library(db).ensure_seeded(tmp_path)
+    at = run("pages/7_upload.py", db)
+    names = [f"{t}.txt" for t in HOSTILE[:4]]
+    at.file_uploader[0].set_value([(n, _hostile_report(t), "text/plain") for n, t in zip(names, HOSTILE[:4])])
+    at.button[0].click().run()
+    assert not at.exception
+    stored = {s.name: s for s in Library(db).all()}
+    assert set(stored) == set(names)
+    for name, line in zip(names, at.success):
+        agency = stored[name].printed_agency
+        assert ui.md(name) in line.value and ui.md(agency) in line.value
+        assert plain(line.value).startswith(f"✓ {name}：已入库。　{agency}　2023年")
+    assert [e.label for e in at.expander] == [f"预览：{ui.md(n)}" for n in names]
+    for s in stored.values():
+        at = run("pages/8_report.py", db, {"id": str(s.id)})
+        assert at.subheader[0].value == f"{ui.md(s.agency)}　2023年度报告"
+        assert not re.search(r"(?<!\\)[<\[*]", at.subheader[0].value)  # no tag, link or emphasis left open
+    # Plotly reads <, > and & as markup: each agency is drawn from entities, as printed
+    agencies = {s.agency for s in stored.values()}
+    for fig in figures(run("pages/1_compare.py", db, {"year": "2023"})):
+        labels = {html.unescape(y.replace("<br>", "")) for trace in fig["data"] for y in trace["y"]}
+        assert labels == agencies and not any("<img" in y for trace in fig["data"] for y in trace["y"])
+
+
+# ---- upload: one file at a time, each its own line -------------------------------------------------
+
+def _three_files():
+    rng = random.Random(21)
+    good = [render_text(make_report(rng, template="2021", agency=a, year=2023), "tab_grid").encode()
+            for a in ("甲镇人民政府", "丙镇人民政府")]
+    return [("第一份.txt", good[0], "text/plain"), ("第二份_损坏.pdf", b"%PDF-1.7\n1 0 obj <</Length 99", "application/pdf"),
+            ("第三份.txt", good[1], "text/plain")]
+
+
+def _upload_three(tmp_path):
+    db = tmp_path / "three.sqlite3"
+    Library(db).ensure_seeded(tmp_path)
+    at = run("pages/7_upload.py", db)
+    at.file_uploader[0].set_value(_three_files())
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return db, at
+
+
+def _lines(at) -> list[str]:
+    """The result lines in page order: ✓ stored, ↺ duplicate, ✗ refused."""
+    alerts = [n for n in at.main if getattr(n, "type", None) in ("success", "warning", "error", "info")]
+    return [plain(a.value) for a in alerts if a.value[:1] in ("✓", "↺", "✗")]
+
+
+def test_a_broken_file_between_two_good_ones_is_its_own_line(tmp_path):
+    db, at = _upload_three(tmp_path)
+    lines = _lines(at)
+    assert [line[0] for line in lines] == ["✓", "✗", "✓"]
+    for line, name in zip(lines, ("第一份.txt", "第二份_损坏.pdf", "第三份.txt")):
+        assert line[2:].startswith(name + "：")
+    assert not re.search(r"[A-Za-z]+(Error|Exception)", lines[1]) and re.search(r"[\u4e00-\u9fff]{4}", lines[1])
+    assert "入库 2 份" in at.subheader[0].value and "失败 1 份" in at.subheader[0].value
+    assert sorted(s.name for s in Library(db).all()) == ["第一份.txt", "第三份.txt"]
+
+
+def test_a_file_that_crashes_the_parser_stops_no_other_file(tmp_path, monkeypatch):
+    real = L.ingest
+
+    def ingest(data, name):
+        if "损坏" in name:
+            raise OverflowError("int too large to convert to float")
+        return real(data, name)
+    monkeypatch.setattr(L, "ingest", ingest)
+    db, at = _upload_three(tmp_path)
+    lines = _lines(at)
+    assert [line[0] for line in lines] == ["✓", "✗", "✓"]
+    assert lines[1].startswith("✗ 第二份_损坏.pdf：") and "OverflowError" not in lines[1]
+    assert sorted(s.name for s in Library(db).all()) == ["第一份.txt", "第三份.txt"]
+
+
+def test_upload_reads_one_file_only_when_the_previous_is_done(tmp_path, monkeypatch):
+    events = []
+    read, add = UploadedFile.getvalue, Library.add_one
+    monkeypatch.setattr(UploadedFile, "getvalue", lambda self: events.append(("read", self.name)) or read(self))
+    monkeypatch.setattr(Library, "add_one", lambda self, name, data: events.append(("add", name)) or add(self, name, data))
+    _upload_three(tmp_path)
+    names = [f[0] for f in _three_files()]
+    assert events == [(step, n) for n in names for step in ("read", "add")]
+
+
+# ---- the library's location -------------------------------------------------------------------------
+
+def _message(at) -> str:
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1, [e.value for e in at.error]
+    message = plain(at.error[0].value)
+    words = re.sub(r"/[^\s，。：；（）]*", "", message)  # without the paths
+    assert "GOVREPORT_DB" in message and not re.search(r"Error|unable to|database|file is|disk is", words)
+    return message
+
+
+@pytest.mark.parametrize("page,title", zip(PAGES, TITLES))
+def test_every_page_explains_a_library_file_that_is_not_a_database(tmp_path, page, title):
+    path = random_bytes_file(tmp_path / "lib.sqlite3")
+    before = snapshot(path)
+    at = run(page, path)
+    assert at.title[0].value == title
+    message = _message(at)
+    assert str(path) in message and "不是 SQLite 数据库" in message and "没有修改、覆盖或删除" in message
+    assert snapshot(path) == before
+    assert not at.get("plotly_chart") and not at.dataframe  # the page stops after the message
+
+
+def test_the_database_of_another_program_is_explained_and_left_alone(tmp_path):
+    path = foreign_sqlite_file(tmp_path / "contacts.db")
+    before = snapshot(path)
+    for page in ("app.py", "pages/7_upload.py"):
+        message = _message(run(page, path))
+        assert str(path) in message and "其他程序的 SQLite 数据库" in message
+    assert snapshot(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.db"]
+
+
+def test_a_missing_folder_is_created_when_it_can_be(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVREPORT_SAMPLES", str(tmp_path))  # nothing to load
+    at = run("app.py", tmp_path / "新文件夹" / "lib.sqlite3")
+    assert not at.error and any("资料库中还没有报告" in i.value for i in at.info)
+    assert (tmp_path / "新文件夹" / "lib.sqlite3").exists()
+
+
+def test_a_missing_folder_that_cannot_be_created_is_explained(tmp_path):
+    path = tmp_path / "不存在" / "也不存在" / "lib.sqlite3"
+    for page in ("app.py", "pages/8_report.py"):
+        message = _message(run(page, path))
+        assert str(path.parent) in message and "不存在" in message and "请先创建文件夹" in message
+    assert not (tmp_path / "不存在").exists()
+
+
+def test_an_unwritable_folder_is_explained(tmp_path):
+    path = unwritable_folder(tmp_path) / "lib.sqlite3"
+    for page in ("app.py", "pages/1_compare.py"):
+        message = _message(run(page, path))
+        assert str(path) in message and "不可写" in message and "写权限" in message
+
+
+@pytest.mark.parametrize("page", ["app.py", "pages/6_checks.py", "pages/7_upload.py"])
+def test_a_full_disk_on_the_first_start_is_explained_on_the_page(tmp_path, monkeypatch, page):
+    monkeypatch.setenv("GOVREPORT_SAMPLES", str(tmp_path / "none"))
+    fill_the_disk(monkeypatch)
+    path = tmp_path / "lib.sqlite3"
+    message = _message(run(page, path))
+    assert str(path) in message and "磁盘已满" in message and "清理" in message
+
+
+def test_a_full_disk_during_an_upload_is_each_files_line(tmp_path, monkeypatch):
+    db = tmp_path / "full.sqlite3"
+    Library(db).ensure_seeded(tmp_path)
+    Library(db).add(SAMPLE_TXT.read_bytes(), "kept.txt")
+    before = Library(db).generation
+    fill_the_disk(monkeypatch)
+    at = run("pages/7_upload.py", db)
+    at.file_uploader[0].set_value(_three_files())
+    at.button[0].click().run()
+    assert not at.exception
+    lines = _lines(at)
+    assert [line[0] for line in lines] == ["✗", "✗", "✗"]
+    assert lines[0].startswith("✗ 第一份.txt：未入库。") and "磁盘已满" in lines[0] and str(db) in lines[0]
+    monkeypatch.undo()
+    assert [s.name for s in Library(db).all()] == ["kept.txt"] and Library(db).generation == before

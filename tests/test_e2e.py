@@ -2,8 +2,11 @@
 
 Uploads a PDF, a Word file and a text with a Table 3 row deleted, finds them in 机构对比, finds the 2020
 report's R2 break in 数据校验 and its highlighted cells in 报告详情, the deleted row's cells shown as 未读到,
-and opens a deep link on a freshly started server. Screenshots go
-to tests/artifacts/ for a person to look at.
+and opens a deep link on a freshly started server. Uploads files whose names and titles are Markdown and
+HTML (shown as typed, nothing fetched), checks that the upload widget refuses exactly one byte over
+MAX_FILE_BYTES, and opens the dashboard on a library that is not a database, in a missing folder and in
+an unwritable one (a Chinese message, the file untouched). Screenshots go to tests/artifacts/ for a
+person to look at.
 """
 from __future__ import annotations
 
@@ -12,14 +15,17 @@ import shutil
 import socket
 import subprocess
 import sys
+import sqlite3
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import ROOT
+from locations import random_bytes_file, snapshot, unwritable_folder
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 playwright = pytest.importorskip("playwright.sync_api")
@@ -190,3 +196,154 @@ def test_deep_link_on_a_freshly_started_server(library_dir, browser, tmp_path):
         _shot(page, "deep-link-trends")
     finally:
         server.stop()
+
+
+# ---- names and titles a user or a document supplies ---------------------------------------------------
+
+HOSTILE_NAMES = ["![](http://127.0.0.1:9/x.png)", "[点我](javascript:alert(1))", "**粗体**", "<img src=x>"]
+# a title loses its spaces when the agency is read from it: <img/src=x> is still a tag without one
+HOSTILE_TITLES = ["![](http://127.0.0.1:9/t.png)", "[点我](javascript:alert(1))", "__粗体__", "<img/src=x>"]
+JOINER = "\u2060"  # ui.md keeps web addresses from becoming links with this invisible character
+
+
+def _fetched_for_a_name(url: str, server: Server) -> bool:
+    """A request a name made: to the address in it, or <img src=x> resolved against the page."""
+    parts = urlsplit(url)
+    return parts.netloc == "127.0.0.1:9" or (parts.netloc == f"127.0.0.1:{server.port}" and parts.path in ("/x", "/t.png"))
+
+
+def _markup_from_names(page) -> dict:
+    return page.evaluate("""() => {
+        const href = a => (a.getAttribute('href') || a.getAttribute('xlink:href') || '').trim().toLowerCase();
+        return {
+            img: [...document.querySelectorAll('img, image')].map(i => i.getAttribute('src') || i.getAttribute('href') || '')
+                 .filter(s => s === 'x' || s.includes('127.0.0.1:9')),
+            links: [...document.querySelectorAll('a')].map(href).filter(h => h.startsWith('javascript') || h.includes('127.0.0.1:9')),
+            emphasis: [...document.querySelectorAll('strong, b, em, i, code')].map(e => e.textContent).filter(t => t.includes('粗体')),
+        };
+    }""")
+
+
+def test_names_and_titles_are_shown_as_typed_and_nothing_is_fetched(tmp_path, browser):
+    (tmp_path / "samples").mkdir()
+    server = Server(tmp_path / "lib.sqlite3", tmp_path / "samples")
+    requests, dialogs = [], []
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(server.url + "/upload")
+        _ready(page)
+        text = TXT.read_text(encoding="utf-8")
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([
+            {"name": f"{name}.txt", "mimeType": "text/plain",
+             "buffer": text.replace("湛河区住建局 2023", f"{title}住建局 2023", 1).encode()}
+            for name, title in zip(HOSTILE_NAMES, HOSTILE_TITLES)])
+        page.wait_for_timeout(1500)
+        page.get_by_role("button", name="解析并入库").click()
+        playwright.expect(page.get_by_text("入库 4 份")).to_be_visible(timeout=60_000)
+        _ready(page)
+        with sqlite3.connect(tmp_path / "lib.sqlite3") as db:
+            stored = db.execute("SELECT id, name, agency FROM reports ORDER BY id").fetchall()
+        assert [name for _, name, _ in stored] == [f"{n}.txt" for n in HOSTILE_NAMES]
+        shown = "\n".join(page.get_by_test_id("stAlert").all_inner_texts()).replace(JOINER, "")
+        labels = "\n".join(page.get_by_test_id("stExpander").all_inner_texts()).replace(JOINER, "")
+        for _, name, agency in stored:
+            assert f"✓ {name}：已入库。" in shown and agency in shown and f"预览：{name}" in labels
+        assert HOSTILE_TITLES[3] + "住建局" in shown  # the <img/src=x> title as printed
+        assert _markup_from_names(page) == {"img": [], "links": [], "emphasis": []}
+        _shot(page, "names-upload")
+
+        report_id, name, agency = stored[3]  # <img src=x>.txt, agency <img/src=x>住建局
+        page.goto(f"{server.url}/report?id={report_id}")
+        _ready(page)
+        heading = page.get_by_role("heading", name="2023年度报告")
+        assert heading.inner_text().replace(JOINER, "") == f"{agency}\u30002023年度报告"
+        assert page.get_by_role("combobox", name="报告").input_value().endswith(f"·　{name}")  # an option: plain text
+        assert _markup_from_names(page) == {"img": [], "links": [], "emphasis": []}
+        _shot(page, "names-report")
+
+        page.goto(server.url + "/trends")  # agencies as widget options and in a chart (Plotly's own markup)
+        _ready(page)
+        legend = page.locator("[data-testid='stPlotlyChart'] .legend").first
+        for _, _, agency in stored:
+            playwright.expect(legend).to_contain_text(agency)
+            playwright.expect(page.get_by_test_id("stMultiSelect").first).to_contain_text(agency)
+        assert _markup_from_names(page) == {"img": [], "links": [], "emphasis": []}
+        _shot(page, "names-trends")
+        page.wait_for_timeout(500)
+
+        # one size limit: the widget refuses MAX_FILE_BYTES + 1 bytes (Streamlit's own English words) and
+        # passes MAX_FILE_BYTES bytes on to the library, which does not refuse its size either
+        page.goto(server.url + "/upload")
+        _ready(page)
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([str(p) for p in _limit_files(tmp_path)])
+        chips = page.get_by_test_id("stFileChip")
+        playwright.expect(chips.filter(has_text="over-limit.txt")).to_contain_text("File must be 50.0MB or smaller")
+        page.get_by_role("button", name="解析并入库").click()
+        line = page.get_by_test_id("stAlert").filter(has_text="at-limit.txt")
+        playwright.expect(line).to_be_visible(timeout=60_000)
+        assert "文件过大" not in line.inner_text()
+        playwright.expect(page.get_by_test_id("stAlert").filter(has_text="over-limit.txt")).to_have_count(0)
+        _shot(page, "size-limit")
+    finally:
+        server.stop()
+    assert [u for u in requests if _fetched_for_a_name(u, server)] == []
+    assert dialogs == []
+
+
+def _limit_files(folder: Path) -> list[Path]:
+    """A file of exactly MAX_FILE_BYTES and one of a byte more (sparse: nothing written to disk)."""
+    from core.readers import MAX_FILE_BYTES
+    paths = []
+    for name, size in (("at-limit.txt", MAX_FILE_BYTES), ("over-limit.txt", MAX_FILE_BYTES + 1)):
+        with (folder / name).open("wb") as f:
+            f.truncate(size)
+        paths.append(folder / name)
+    return paths
+
+
+# ---- the library's location ---------------------------------------------------------------------------
+
+def test_a_library_that_cannot_be_used_is_a_chinese_message_and_stays_untouched(tmp_path, browser):
+    """One server, its GOVREPORT_DB at loc/sub/lib.sqlite3; between two loads of the page the location
+    changes (the dashboard looks again at every load): a missing folder that cannot be created, an
+    unwritable folder, a file that is not a database."""
+    (tmp_path / "samples").mkdir()
+    path = tmp_path / "loc" / "sub" / "lib.sqlite3"
+    unwritable = unwritable_folder(tmp_path)
+
+    def missing():
+        return path.parent, "不存在，也无法自动创建"
+
+    def not_writable():
+        (tmp_path / "loc").mkdir()
+        (tmp_path / "loc" / "sub").symlink_to(unwritable, target_is_directory=True)
+        return path, "不可写"
+
+    def corrupt():
+        (tmp_path / "loc" / "sub").unlink()
+        (tmp_path / "loc" / "sub").mkdir()
+        random_bytes_file(path)
+        return path, "不是 SQLite 数据库"
+
+    server = Server(path, tmp_path / "samples")
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        for case in (missing, not_writable, corrupt):
+            named, words = case()
+            before = snapshot(path) if path.is_file() else None
+            for where in ("/", "/upload") if case is corrupt else ("/",):
+                page.goto(server.url + where)
+                _ready(page)
+                alert = page.get_by_test_id("stAlert")
+                playwright.expect(alert).to_contain_text(words)
+                playwright.expect(alert).to_contain_text(str(named))
+                playwright.expect(alert).to_contain_text("GOVREPORT_DB")
+                playwright.expect(page.get_by_test_id("stException")).to_have_count(0)
+                assert "Error" not in alert.inner_text()
+            _shot(page, f"library-{case.__name__}")
+    finally:
+        server.stop()
+    assert snapshot(path) == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["lib.sqlite3"]  # no journal, WAL or copy beside it

@@ -1,5 +1,7 @@
-"""The SQLite library: dedupe, atomic writes, versions per agency-year, agency matching, re-parse."""
+"""The SQLite library: dedupe, atomic writes, versions per agency-year, agency matching, re-parse;
+locations that cannot work; a full disk."""
 import random
+import re
 import sqlite3
 import threading
 
@@ -147,3 +149,99 @@ def test_library_of_an_earlier_version_is_upgraded_and_reparsed(tmp_path):
     assert lib.reparse_stale() == 1
     stored = lib.all()[0]
     assert stored.fields["meta.year"] and lib.get(stored.id).report.provenance
+
+
+# ---- where the library is: a location that cannot work is a Chinese message, a file not ours untouched ----
+
+from locations import fill_the_disk, foreign_sqlite_file, random_bytes_file, snapshot, unwritable_folder  # noqa: E402
+
+from core.library import LibraryError  # noqa: E402
+
+
+def _refused(path) -> str:
+    with pytest.raises(LibraryError) as caught:
+        Library(path)
+    message = caught.value.message
+    assert str(path.resolve() if path.exists() else path) in message and L.ENV_VAR in message
+    words = re.sub(r"/[^\s，。：；（）]*", "", message)  # without the paths
+    assert not re.search(r"Error|unable to|database|file is|disk is", words)  # no English of SQLite's
+    return message
+
+
+@pytest.mark.parametrize("make", [random_bytes_file, foreign_sqlite_file])
+def test_a_file_that_is_not_our_library_is_refused_and_never_changed(tmp_path, make):
+    path = make(tmp_path / "other.sqlite3")
+    before = snapshot(path)
+    message = _refused(path)
+    assert ("其他程序的 SQLite 数据库" if make is foreign_sqlite_file else "不是 SQLite 数据库") in message
+    assert "没有修改" in message or "不会" in message
+    assert snapshot(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite3"]  # no journal, WAL or copy beside it
+
+
+def test_a_damaged_library_is_refused_and_never_changed(tmp_path):
+    path = tmp_path / "lib.sqlite3"
+    Library(path).add(_doc(30), "a.txt")
+    path.write_bytes(path.read_bytes()[:3000])  # a SQLite header, then cut short
+    for extra in tmp_path.glob("lib.sqlite3-*"):
+        extra.unlink()
+    before = snapshot(path)
+    assert "已经损坏" in _refused(path)
+    assert snapshot(path) == before
+
+
+def test_an_empty_file_becomes_a_new_library(tmp_path):
+    path = tmp_path / "empty.sqlite3"
+    path.touch()
+    Library(path).add(_doc(31), "a.txt")
+    assert len(Library(path).all()) == 1
+
+
+def test_a_missing_folder_is_created_when_the_folder_above_is_writable(tmp_path):
+    lib = Library(tmp_path / "new" / "lib.sqlite3")
+    lib.add(_doc(32), "a.txt")
+    assert (tmp_path / "new" / "lib.sqlite3").exists()
+
+
+def test_a_missing_folder_that_cannot_be_created_is_a_message(tmp_path):
+    path = tmp_path / "no" / "such" / "lib.sqlite3"
+    message = _refused(path)
+    assert "不存在" in message and str(tmp_path / "no" / "such") in message
+    assert not (tmp_path / "no").exists()  # nothing is created half-way
+
+
+def test_an_unwritable_folder_is_a_message(tmp_path):
+    path = unwritable_folder(tmp_path) / "lib.sqlite3"
+    assert "不可写" in _refused(path)
+
+
+def test_a_folder_given_as_the_library_is_a_message(tmp_path):
+    assert "是一个文件夹" in _refused(tmp_path)
+
+
+def test_a_full_disk_fails_each_file_with_a_message_and_changes_nothing(lib, monkeypatch):
+    lib.add(_doc(33), "kept.txt")
+    generation = lib.generation
+    fill_the_disk(monkeypatch)
+    results = lib.add_many([("a.txt", _doc(34)), ("b.txt", _doc(35))])
+    assert [r.status for r in results] == ["error", "error"]
+    for r, name in zip(results, ("a.txt", "b.txt")):
+        assert r.message.startswith(f"{name}：未入库。") and "磁盘已满" in r.message and str(lib.path) in r.message
+        assert "资料库未改动" in r.message and "清理" in r.message
+    with pytest.raises(LibraryError, match="磁盘已满"):
+        lib.delete(lib.all()[0].id)
+    monkeypatch.undo()
+    assert [s.name for s in lib.all()] == ["kept.txt"] and lib.generation == generation
+
+
+def test_an_unexpected_failure_of_one_file_is_that_files_result(lib, monkeypatch):
+    def ingest(data, name):
+        if name == "bad.txt":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(data, name)
+    real = L.ingest
+    monkeypatch.setattr(L, "ingest", ingest)
+    results = lib.add_many([("bad.txt", _doc(36)), ("good.txt", _doc(37))])
+    assert [r.status for r in results] == ["error", "added"]
+    assert results[0].message.startswith("bad.txt：") and "RecursionError" not in results[0].message
+    assert [s.name for s in lib.all()] == ["good.txt"]

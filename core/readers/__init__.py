@@ -10,8 +10,20 @@ import re
 from core.grid import Document, ReadError
 from core.readers.charset import utf16_without_bom
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x7f]")  # never in text (tab, newlines, form feed are)  # the upload limit too; a larger annual report does not exist
+# The one size limit of a file, in bytes: the upload widget, the command line and the library refuse
+# anything larger. It is `server.maxUploadSize` (.streamlit/config.toml, in MB) as Streamlit's upload
+# widget converts it in the browser: 1 MB = 1,000,000 bytes (a browser on Windows counts 1,048,576, as
+# does Streamlit's server-side cap; such a larger file still reaches the library, which refuses it here
+# with the same Chinese message). No annual report comes near it.
+MAX_FILE_BYTES = 50_000_000
+MAX_FILE_TEXT = f"{MAX_FILE_BYTES:,} 字节（{MAX_FILE_BYTES // 1_000_000} MB）"
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x7f]")  # never in text (tab, newlines, form feed are)
+
+
+def too_large(name: str, size: int) -> str:
+    """The refusal of a file over the limit, worded the same wherever it is refused."""
+    return (f"{name}：文件过大（{size:,} 字节），超过 {MAX_FILE_TEXT}的上限，未读取。"
+            "年度报告通常只有几 MB：请确认选的是报告本身，或压缩其中的图片、另存为 PDF 后再上传。")
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -46,7 +58,7 @@ def read_document(data: bytes, name: str) -> Document:
     if not data or not data.strip():
         raise ReadError(f"{name}：文件是空的，没有可读取的内容。")
     if len(data) > MAX_FILE_BYTES:
-        raise ReadError(f"{name}：文件过大（{len(data) / 1048576:.0f} MB），超过 {MAX_FILE_BYTES // 1048576} MB 的上限。")
+        raise ReadError(too_large(name, len(data)))
     kind = sniff(data, name)
     if kind == "pdf":
         from core.readers.pdf import read_pdf
