@@ -25,8 +25,9 @@ _MARKS_BY_KIND = {"T2": ("信息内容", "本年制发件数", "本年处理决�
 _TABLE_MARKS = tuple(m for marks in _MARKS_BY_KIND.values() for m in marks)
 # where a flattened table begins when no section heading precedes it in the paragraph
 _TABLE_STARTS = _TABLE_MARKS + ("第二十条", "（本列数据", "行政复议")
-_VALUE_CHARS = re.compile(r"[\d.,．/／—－+\-\s\u00a0\u3000]+")
-_TOKEN = re.compile(r"[+\-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:万元|元|笔)?|[/／—－]+")
+_BLANK_CELL = "\x01"  # a 「无」 cell while the row is cut into cells
+_VALUE_CHARS = re.compile(r"[\d.,．/／—－+\-\s\u00a0\u3000\x01]+")
+_TOKEN = re.compile(r"[+\-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:万元|元|笔)?|[/／—－]+|\x01")
 _CELL_UNIT = re.compile(r"万元|元|笔")
 # where a label starts inside the text between two runs of numbers: 「（三）」「四、」「2.」「3、」
 _LABEL_START = re.compile(r"(?<!第)[(（][一二三四五六七八九十][)）](?!项)|(?<![\d第])[一二三四][、.．]|(?<!\d)\d[、.．](?=\D)"
@@ -91,9 +92,21 @@ def _signature_apart(body: str, where: str) -> list[Paragraph]:
     return [Paragraph(t, where) for t in parts if t]
 
 
+# 「无」 printed for an empty cell: next to a number or another such mark (「数量无31575084无222」),
+# never the 无 of a label (「无法提供」「无正当理由」), which a number does not touch
+_BLANK_WORD = re.compile(r"[无無](?=[\s无無]*\d)|(?<=[\d/／—－])\s*[无無]+")
+
+
+def _blank_words(text: str) -> str:
+    """The text with each 「无」 that stands for an empty cell marked as one cell of the run of
+    numbers (not a label that splits the run; 「无无」 are two cells, unlike a 「——」)."""
+    return _BLANK_WORD.sub(lambda m: re.sub("[无無]", _BLANK_CELL, m.group(0)), text)
+
+
 def _rows(text: str, where: str) -> list[Block]:
     """One joined table row per label and the run of numbers after it; labels with no numbers
     (headers, group labels) are rows of their own."""
+    text = _blank_words(text)
     out: list[Block] = []
     label_start = 0
     for run in _VALUE_CHARS.finditer(text):
@@ -115,12 +128,12 @@ def _rows(text: str, where: str) -> list[Block]:
             continue
         label = text[label_start:start]
         if not label.strip() and out and len(out[-1].rows[0]) > 1:  # 「2笔 984361元」: one row
-            out[-1].rows[0].extend(Cell(t, where) for t in tokens)
+            out[-1].rows[0].extend(Cell(t.replace(_BLANK_CELL, "无"), where) for t in tokens)
             label_start = end
             continue
         parts = _label_parts(label)
         out.extend(Table([[Cell(t, where)]], where, regular=False, joined=True) for t in parts[:-1])
-        cells = [Cell(parts[-1] if parts else "", where)] + [Cell(t, where) for t in tokens]
+        cells = [Cell(parts[-1] if parts else "", where)] + [Cell(t.replace(_BLANK_CELL, "无"), where) for t in tokens]
         out.append(Table([cells], where, regular=False, joined=True))
         label_start = end
     out.extend(Table([[Cell(t, where)]], where, regular=False, joined=True) for t in _label_parts(text[label_start:]))
