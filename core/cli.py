@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.ingest import ingest
@@ -20,9 +24,40 @@ def _read(path: str) -> Report:
         data = p.read_bytes()
     except OSError as e:
         return Report(p.name, error=f"{p.name}：无法打开文件（{e.strerror or e}）。")
-    report = ingest(data, p.name)
+    try:
+        with _time_limit(FILE_SECONDS):
+            report = ingest(data, p.name)
+    except _TimeUp:
+        report = Report(p.name, error=f"{p.name}：处理超过 {FILE_SECONDS} 秒仍未完成，已停止。文件可能已损坏或结构异常，"
+                                      "请重新导出后再试，或改传其他格式的版本。")
     report.source = path
     return report
+
+
+FILE_SECONDS = 20  # per file: the slowest real report takes ~3 s; the readers' own budgets are lower
+
+
+class _TimeUp(BaseException):
+    """Raised by the timer; a BaseException, so no `except Exception` of a reader swallows it."""
+
+
+@contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """A hard wall-clock limit for one file on the command line (signals work in the main thread
+    only; the dashboard relies on the readers' own budgets)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def up(signum, frame):
+        raise _TimeUp()
+    previous = signal.signal(signal.SIGALRM, up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _summary(r: Report) -> str:

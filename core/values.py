@@ -47,7 +47,7 @@ def read_cell(cell: Cell) -> Read:
 # (a flattened row's cells run together) are cut by `split_joined`, never read as one number, and
 # Python refuses int() beyond 4300 digits. A value longer than this is unreadable.
 MAX_NUMBER_CHARS = 24
-MAX_VALUE = 10 ** 12
+MAX_VALUE = 10 ** 9  # no count, no amount in 万元 or 元 of one agency's report comes near
 
 
 @lru_cache(maxsize=8192)

@@ -19,7 +19,7 @@ from core.readers.text import reread_lines
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_MEMBERS = 2000
-MAX_DOCUMENT_XML = 50 * 1024 * 1024  # the body of a 50-page report is a few MB; lxml needs ~10× in memory
+MAX_DOCUMENT_XML = 16 * 1024 * 1024  # the body of a 50-page report is a few MB; lxml needs ~15× in memory
 MAX_GRID_COLS = 60
 MAX_ROWS = 2000
 

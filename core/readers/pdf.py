@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import bisect
 import io
+import itertools
 import re
 import time
 import zlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -21,7 +23,8 @@ from pdfminer.psparser import PSEOF
 from pdfminer.utils import decode_text
 from pdfplumber.table import Table as PdfTable
 from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections, intersections_to_cells
-from pdfplumber.utils.text import chars_to_textmap, dedupe_chars, extract_text
+from pdfplumber.utils.clustering import cluster_objects
+from pdfplumber.utils.text import chars_to_textmap, extract_text
 
 from core.grid import Cell, Document, Paragraph, ReadError, Table
 from core.readers.cells import clean, is_page_number, join_pieces
@@ -40,6 +43,8 @@ MARGIN_SHARE = 0.1  # top/bottom share of the page where headers and footers liv
 # A page with more graphics or crossings than this (a vector map or chart) is read as text only,
 # so one page cannot stall the whole file. The 2021 template's largest table has ~350 crossings.
 MAX_PAGE_GRAPHICS = 3000
+MAX_PAGE_CHARS = 20_000  # a dense A4 page holds ~3,000; de-duplicating more takes seconds per page
+MAX_FONT_CODES = 1 << 17
 MAX_CROSSINGS = 2500
 
 _NUMERIC = set("0123456789.,")
@@ -91,6 +96,9 @@ def _check_inflated_size(pdf: pdfplumber.PDF, name: str) -> None:
                 obj = pdf.doc.getobj(objid)
             except Exception:  # a damaged object: pdfminer will say so when it is used
                 continue
+            if _has_huge_widths(obj):
+                raise ReadError(f"{name}：PDF 的字体宽度表声明了异常多的字符（可能已损坏或被恶意构造），未读取。"
+                                "请改传 Word 或网页版本。")
             if not isinstance(obj, PDFStream) or obj.rawdata is None:
                 continue
             if not any(f in LITERALS_FLATE_DECODE for f, _ in obj.get_filters()):
@@ -104,6 +112,55 @@ def _check_inflated_size(pdf: pdfplumber.PDF, name: str) -> None:
             if inflater.unconsumed_tail or total > MAX_INFLATED_BYTES:
                 raise ReadError(f"{name}：PDF 内含异常巨大的压缩数据（解压后超过 {MAX_STREAM_BYTES // 1048576} MB），"
                                 "可能已损坏或被恶意构造，未读取。请改传 Word 或网页版本。")
+
+
+def _dedupe_chars(chars: list[dict], tolerance: float = 1) -> list[dict]:
+    """pdfplumber's `dedupe_chars` (a character drawn twice at the same place, as WPS does for bold
+    text, counts once), restoring the page order by position instead of `list.index`, which made
+    it quadratic: a page of 20,000 characters took 15 s."""
+    key = itemgetter("upright", "text", "fontname", "size")
+    order = {id(c): i for i, c in enumerate(chars)}
+    kept = []
+    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
+        for line in cluster_objects(list(group), itemgetter("doctop"), tolerance):
+            for spot in cluster_objects(line, itemgetter("x0"), tolerance):
+                kept.append(min(spot, key=itemgetter("doctop", "x0")))
+    return sorted(kept, key=lambda c: order[id(c)])
+
+
+def _has_huge_widths(obj, depth: int = 0) -> bool:
+    """Whether a font dictionary, or one nested in this object (a Type0 font's DescendantFonts),
+    has a /W array of `_huge_widths`."""
+    if depth > 6:
+        return False
+    if isinstance(obj, dict):
+        if _huge_widths(obj.get("W")):
+            return True
+        return any(_has_huge_widths(v, depth + 1) for v in obj.values() if isinstance(v, (dict, list)))
+    if isinstance(obj, list):
+        return any(_has_huge_widths(v, depth + 1) for v in obj[:64] if isinstance(v, (dict, list)))
+    return False
+
+
+def _huge_widths(widths) -> bool:
+    """A CID font's /W array claiming ranges of millions of codes: pdfminer would build a table
+    entry for each (gigabytes), a real font covers at most 65,536."""
+    try:
+        widths = resolve1(widths)
+        if not isinstance(widths, list):
+            return False
+        span, i = 0, 0
+        while i + 1 < len(widths):  # 「c [w1 w2 …]」 or 「c_first c_last w」
+            first, second = resolve1(widths[i]), resolve1(widths[i + 1])
+            if isinstance(second, list):
+                span, i = span + len(second), i + 2
+                continue
+            if isinstance(first, int) and isinstance(second, int):
+                span += max(second - first, 0)
+            i += 3
+        return span > MAX_FONT_CODES
+    except Exception:
+        return False
 
 
 def _open_error(exc: Exception, name: str) -> str:
@@ -148,7 +205,10 @@ def _read(pdf: pdfplumber.PDF, name: str) -> Document:
         if spent > TIME_BUDGET_S or (number > 4 and spent / (number - 1) * len(pages) > 2 * TIME_BUDGET_S):
             raise ReadError(f"{name}：PDF 页面过于复杂，读完全部 {len(pages)} 页预计远超 {TIME_BUDGET_S:.0f} 秒"
                             f"（{spent:.0f} 秒只读了 {number - 1} 页），已停止读取。请改传 Word 或网页版本，或只上传年度报告所在的页面。")
-        chars = dedupe_chars(page.chars)
+        if len(page.chars) > MAX_PAGE_CHARS:
+            raise ReadError(f"{name}：PDF 第 {number} 页有 {len(page.chars)} 个字符，远超一页年度报告，"
+                            "可能已损坏或被恶意构造，未读取。请改传 Word 或网页版本。")
+        chars = _dedupe_chars(page.chars)
         total += sum(1 for c in chars if not c["text"].isspace())
         garbled += sum(1 for c in chars if _garbled(c["text"]))
         placed += [(number, top, block) for top, block in _read_page(page, chars, number)]
