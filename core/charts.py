@@ -21,6 +21,7 @@ SEVERITY_COLOURS = {"error": "#c0392b", "warning": "#e0a000", "info": "#8a96a3"}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 SOURCE = "数据来源：各机构政府信息公开工作年度报告"
 MAIN = PALETTE[0]
+SUSPECT = "#b8433f"  # a value a plausibility finding doubts
 
 
 def plot_config(filename: str) -> dict:
@@ -79,8 +80,12 @@ def ranked_bars(df: pd.DataFrame, label: str, unit: str, year: int | None, peer_
     """Agencies ranked on one metric (df: agency, value), with the peer-group average as a line;
     `of` is how many agencies there are when df holds only the top ones."""
     d = df.dropna(subset=["value"]).sort_values("value")
-    fig = go.Figure(go.Bar(x=d["value"], y=[wrap(a) for a in d["agency"]], orientation="h", marker_color=MAIN,
-                           text=[_fmt(v, unit) for v in d["value"]], textposition="outside", cliponaxis=False,
+    doubted = d["suspect"].fillna(False).astype(bool) if "suspect" in d else pd.Series(False, index=d.index)
+    fig = go.Figure(go.Bar(x=d["value"], y=[wrap(a) for a in d["agency"]], orientation="h",
+                           marker_color=[SUSPECT if s else MAIN for s in doubted],
+                           marker_pattern_shape=["/" if s else "" for s in doubted],
+                           text=[_fmt(v, unit) + (" ⚠" if s else "") for v, s in zip(d["value"], doubted)],
+                           textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}<br>" + label + "：%{x}<extra></extra>"))
     if peer_mean is not None and len(d) > 1:
         fig.add_vline(x=peer_mean, line_dash="dash", line_color=PALETTE[1],
@@ -88,7 +93,8 @@ def ranked_bars(df: pd.DataFrame, label: str, unit: str, year: int | None, peer_
     year_text = f"{year}年" if year else ""
     fig.update_xaxes(title_text=f"{label}（{unit}）", rangemode="tozero")
     count = f"前 {len(d)} 名（共 {of} 个机构）" if of and of > len(d) else f"{len(d)} 个机构"
-    return _style(fig, f"{label}：机构排名", f"{year_text}｜{count}", height=max(320, 60 + 34 * len(d)))
+    note = "｜⚠ 斜线条：数值可疑（负数或超出合理范围，见数据校验）" if doubted.any() else ""
+    return _style(fig, f"{label}：机构排名", f"{year_text}｜{count}{note}", height=max(320, 60 + 34 * len(d)))
 
 
 def grouped_bars(df: pd.DataFrame, labels: dict[str, str], year: int | None, title: str = "多项指标对比") -> go.Figure:
@@ -128,12 +134,17 @@ def trend_lines(df: pd.DataFrame, label: str, unit: str, palette: dict[str, str]
     for agency, d in df.sort_values("year").groupby("agency", sort=True):
         # the value printed at the line's last year only: labels at every point collide where lines cross
         labels = [""] * (len(d) - 1) + [_fmt(d["value"].iloc[-1], unit)] if len(d) else []
+        doubted = list(d["suspect"].fillna(False).astype(bool)) if "suspect" in d else [False] * len(d)
+        labels = [t + (" ⚠" if s else "") for t, s in zip(labels, doubted)]
         fig.add_scatter(x=d["year"], y=d["value"], mode="lines+markers+text", name=text(agency),
                         line_color=palette.get(agency), text=labels, textposition="middle right",
+                        marker_symbol=["x" if s else "circle" for s in doubted],
+                        marker_size=[12 if s else 6 for s in doubted],
                         hovertemplate="%{fullData.name}｜%{x}年：%{y}<extra></extra>")
     fig.update_xaxes(dtick=1, tickformat="d", title_text="年度")
     fig.update_yaxes(title_text=unit, rangemode="tozero")  # the metric is in the title; a long axis title overflows
-    return _style(fig, f"{label}：年度趋势", f"{_years(df['year'])}｜{df['agency'].nunique()} 个机构", height=460)
+    note = "｜⚠ ×：数值可疑（见数据校验）" if "suspect" in df and df["suspect"].fillna(False).astype(bool).any() else ""
+    return _style(fig, f"{label}：年度趋势", f"{_years(df['year'])}｜{df['agency'].nunique()} 个机构{note}", height=460)
 
 
 def yoy_bars(df: pd.DataFrame, label: str, palette: dict[str, str] | None = None) -> go.Figure:

@@ -62,8 +62,25 @@ DERIVED: tuple[Metric, ...] = (
 )
 
 
-def derived(f) -> dict[str, float | None]:
-    """The derived metrics of one record (None where a denominator is zero or missing)."""
+def suspect_keys(report) -> frozenset[str]:
+    """Values a plausibility finding doubts (a negative count, a count or an amount beyond any
+    report): charts mark them, rates leave them out."""
+    return frozenset(k for w in report.warnings if w.rule == "implausible_value" for k in w.keys)
+
+
+def derived(f, suspect: frozenset[str] = frozenset()) -> dict[str, float | None]:
+    """The derived metrics of one record (None where a denominator is zero or missing); a value in
+    `suspect` counts as missing, so a rate is never computed from an implausible number."""
+    f = {k: v for k, v in f.items() if k not in suspect} if suspect else f
+    out = _derived(f)
+    for key in [k for k in out if k.endswith("_rate")]:  # a rate over a doubted table is no rate
+        table = "review." if key.startswith("derived.review") else "litigation_" if "litigation" in key else "applications."
+        if any(k.startswith(table) for k in suspect):
+            out[key] = None
+    return out
+
+
+def _derived(f) -> dict[str, float | None]:
     total = f.get(_APP.format("total"))
     total = float(total) if isinstance(total, (int, float)) else None
     received = _sum(f, [_APP.format("new_received"), _APP.format("carried_over")])
@@ -111,13 +128,14 @@ def wide(reports: Sequence[StoredReport]) -> pd.DataFrame:
                "errors": sum(w.severity == "error" for w in s.report.warnings),
                "warnings": sum(w.severity == "warning" for w in s.report.warnings)}
         row["cells_read"], row["cells_expected"] = s.report.completeness()
+        row["suspect"] = suspect_keys(s.report)
         row.update({k: v for k, v in s.fields.items() if not k.startswith("meta.")})
-        row.update(derived(s.fields))
+        row.update(derived(s.fields, row["suspect"]))
         rows.append(row)
     df = pd.DataFrame(rows)
     if df.empty:
         return pd.DataFrame(columns=["report_id", "agency", "year", "template", "file", "published", "errors", "warnings",
-                                     "cells_read", "cells_expected"])
+                                     "cells_read", "cells_expected", "suspect"])
     return df
 
 
@@ -127,9 +145,11 @@ def tidy(reports: Sequence[StoredReport]) -> pd.DataFrame:
     ids = ["report_id", "agency", "year", "template"]
     keys = [k for k in df.columns if k in METRICS]
     if df.empty or not keys:
-        return pd.DataFrame(columns=ids + ["metric", "label", "unit", "value"])
+        return pd.DataFrame(columns=ids + ["metric", "label", "unit", "value", "suspect"])
     long = df[ids + keys].melt(id_vars=ids, var_name="metric", value_name="value")
     long = long[long["value"].notna()].copy()
+    doubted = dict(zip(df["report_id"], df["suspect"]))
+    long["suspect"] = [m in doubted.get(r, ()) for r, m in zip(long["report_id"], long["metric"])]
     long["label"] = long["metric"].map(lambda k: METRICS[k].label)
     long["unit"] = long["metric"].map(lambda k: METRICS[k].unit)
     long["value"] = long["value"].astype(float)

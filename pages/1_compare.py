@@ -12,9 +12,12 @@ key = ui.select("指标", options, "metric", default="applications.new_received.
 m = M.METRICS[key]
 st.caption(m.definition or f"表格字段：{m.label}")
 table = wide[["agency", key]].rename(columns={key: "value"})
+table["suspect"] = wide["suspect"].map(lambda doubted: key in doubted)
 shown = filters.limit(table, "value")
 ui.chart(C.ranked_bars(shown, m.label, m.unit, filters.year, M.peer_mean(table["value"]), of=int(table["value"].notna().sum())),
-         f"{m.label}_{filters.year}年_机构排名", table.rename(columns={"agency": "机构", "value": m.label}), "ranked")
+         f"{m.label}_{filters.year}年_机构排名",
+         table.assign(suspect=table["suspect"].map({True: "可疑", False: ""})).rename(
+             columns={"agency": "机构", "value": m.label, "suspect": "数值可疑"}), "ranked")
 
 st.subheader("多项指标")
 defaults = [k for k in ("applications.new_received.total", "applications.total.total", "review.total") if k in options]

@@ -76,3 +76,22 @@ def test_year_over_year_only_between_consecutive_years_and_never_from_zero():
     assert out[("甲", 2021)] == 50.0 and out[("甲", 2024)] == -50.0
     assert pd.isna(out[("甲", 2023)])  # 2022 missing: no change over two years
     assert pd.isna(out[("乙", 2022)])  # from zero: no percentage
+
+
+def test_a_doubted_value_is_left_out_of_rates_and_marked_in_charts(tmp_path):
+    from core import charts as C
+    report = make_report(random.Random(4), template="2021", blank_columns=False)
+    text = render_text(report, "tab_grid")
+    granted = [ln for ln in text.splitlines() if "予以公开" in ln][0]
+    cells = granted.split("\t")
+    cells[-1] = "-5"  # a negative 总计 of （一）予以公开: implausible
+    lib = Library(tmp_path / "s.sqlite3")
+    lib.add(text.replace(granted, "\t".join(cells)).encode(), "可疑.txt")
+    wide = M.wide(lib.current())
+    assert "applications.granted.total" in wide["suspect"].iloc[0]
+    assert wide["derived.open_rate"].iloc[0] is None or wide["derived.open_rate"].isna().iloc[0]
+    tidy = M.tidy(lib.current())
+    row = tidy[tidy["metric"] == "applications.granted.total"]
+    assert bool(row["suspect"].iloc[0]) and not tidy[tidy["metric"] == "applications.partial.total"]["suspect"].iloc[0]
+    fig = C.ranked_bars(row.assign(agency="某机构")[["agency", "value", "suspect"]], "予以公开", "件", 2023)
+    assert "⚠" in fig.data[0].text[0] and "数值可疑" in fig.layout.title.text
