@@ -84,7 +84,8 @@ _SIGNED = re.compile(r"(?:[。；;）)]|^)\s*([^。；;，,\d]{2,40}?)?\s*((?:19
 def _signature_apart(body: str, where: str) -> list[Paragraph]:
     """Prose, with a signature that ends it (「…情况。某某县财政局 2021年1月27日」) as lines of
     its own, as the signature finder expects them."""
-    m = _SIGNED.search(body)
+    tail = len(body) - len(body[-160:].lstrip())  # the signature is at the end: search there only
+    m = _SIGNED.search(body, tail)
     if not m or m.start(2) == 0:
         return [Paragraph(body, where)]
     cut = m.start(1) if m.group(1) else m.start(2)

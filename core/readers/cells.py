@@ -49,7 +49,9 @@ _AROUND_MARKS = re.compile(r"\s*([-—–－/第页共])\s*")
 
 def is_page_number(text: str) -> bool:
     """True for a line that is only a page number (the caller decides whether it sits in a margin)."""
-    return bool(_PAGE_NUMBER.match(_AROUND_MARKS.sub(r"\1", text.strip())))
+    text = text.strip()
+    # a page number is a short line; the pattern below is quadratic on a long run of spaces
+    return len(text) <= 40 and bool(_PAGE_NUMBER.match(_AROUND_MARKS.sub(r"\1", text)))
 
 
 # The template's tables hold about 400 cells; a file with far more is not an annual report, and
