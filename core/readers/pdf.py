@@ -45,6 +45,9 @@ MARGIN_SHARE = 0.1  # top/bottom share of the page where headers and footers liv
 MAX_PAGE_GRAPHICS = 3000
 MAX_PAGE_CHARS = 20_000  # a dense A4 page holds ~3,000; de-duplicating more takes seconds per page
 MAX_FONT_CODES = 1 << 17
+# a report page draws with 10–40 KB of instructions; pdfminer interprets them before any of our
+# checks can run, so a page of megabytes would hold the file for many seconds
+MAX_PAGE_CONTENT = 512 * 1024
 MAX_CROSSINGS = 2500
 
 _NUMERIC = set("0123456789.,")
@@ -128,6 +131,15 @@ def _dedupe_chars(chars: list[dict], tolerance: float = 1) -> list[dict]:
     return sorted(kept, key=lambda c: order[id(c)])
 
 
+def _content_bytes(page) -> int:
+    """Bytes of a page's drawing instructions (decoded; the inflated size was bounded when the file
+    was opened)."""
+    try:
+        return sum(len(stream.get_data()) for stream in page.page_obj.contents)
+    except Exception:  # a damaged stream: pdfminer will say so when the page is read
+        return 0
+
+
 def _has_huge_widths(obj, depth: int = 0) -> bool:
     """Whether a font dictionary, or one nested in this object (a Type0 font's DescendantFonts),
     has a /W array of `_huge_widths`."""
@@ -205,6 +217,9 @@ def _read(pdf: pdfplumber.PDF, name: str) -> Document:
         if spent > TIME_BUDGET_S or (number > 4 and spent / (number - 1) * len(pages) > 2 * TIME_BUDGET_S):
             raise ReadError(f"{name}：PDF 页面过于复杂，读完全部 {len(pages)} 页预计远超 {TIME_BUDGET_S:.0f} 秒"
                             f"（{spent:.0f} 秒只读了 {number - 1} 页），已停止读取。请改传 Word 或网页版本，或只上传年度报告所在的页面。")
+        if _content_bytes(page) > MAX_PAGE_CONTENT:
+            raise ReadError(f"{name}：PDF 第 {number} 页的绘制指令异常庞大（超过 {MAX_PAGE_CONTENT // 1024} KB），"
+                            "远超一页年度报告，可能已损坏或被恶意构造，未读取。请改传 Word 或网页版本。")
         if len(page.chars) > MAX_PAGE_CHARS:
             raise ReadError(f"{name}：PDF 第 {number} 页有 {len(page.chars)} 个字符，远超一页年度报告，"
                             "可能已损坏或被恶意构造，未读取。请改传 Word 或网页版本。")
