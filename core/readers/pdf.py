@@ -18,7 +18,7 @@ from operator import itemgetter
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFNotImplementedError, PDFStream, resolve1
+from pdfminer.pdftypes import LITERALS_ASCII85_DECODE, LITERALS_FLATE_DECODE, PDFNotImplementedError, PDFStream, resolve1
 from pdfminer.psparser import PSEOF
 from pdfminer.utils import decode_text
 from pdfplumber.table import Table as PdfTable
@@ -48,6 +48,7 @@ MAX_FONT_CODES = 1 << 17
 # a report page draws with 10–40 KB of instructions; pdfminer interprets them before any of our
 # checks can run, so a page of megabytes would hold the file for many seconds
 MAX_PAGE_CONTENT = 512 * 1024
+_LONG_BLANK = re.compile(rb"\s{2000}")
 MAX_CROSSINGS = 2500
 
 _NUMERIC = set("0123456789.,")
@@ -104,7 +105,13 @@ def _check_inflated_size(pdf: pdfplumber.PDF, name: str) -> None:
                                 "请改传 Word 或网页版本。")
             if not isinstance(obj, PDFStream) or obj.rawdata is None:
                 continue
-            if not any(f in LITERALS_FLATE_DECODE for f, _ in obj.get_filters()):
+            filters = [f for f, _ in obj.get_filters()]
+            if any(f in LITERALS_ASCII85_DECODE for f in filters) and _LONG_BLANK.search(obj.rawdata):
+                # pdfminer strips an ASCII85 stream's end marker with a pattern that is quadratic
+                # on a run of white space: 1 MB of it takes minutes
+                raise ReadError(f"{name}：PDF 内含格式异常的数据流（ASCII85 编码中夹有大段空白），"
+                                "可能已损坏或被恶意构造，未读取。请改传 Word 或网页版本。")
+            if not any(f in LITERALS_FLATE_DECODE for f in filters):
                 continue
             inflater = zlib.decompressobj()
             try:
@@ -134,10 +141,16 @@ def _dedupe_chars(chars: list[dict], tolerance: float = 1) -> list[dict]:
 def _content_bytes(page) -> int:
     """Bytes of a page's drawing instructions (decoded; the inflated size was bounded when the file
     was opened)."""
+    total = 0
     try:
-        return sum(len(stream.get_data()) for stream in page.page_obj.contents)
+        for stream in page.page_obj.contents:
+            raw = stream.rawdata
+            if raw is not None and len(raw) > 4 * MAX_PAGE_CONTENT:
+                return len(raw)  # too large whatever its filter; pdfminer's ASCII85 decoder alone takes seconds
+            total += len(stream.get_data())
     except Exception:  # a damaged stream: pdfminer will say so when the page is read
-        return 0
+        return total
+    return total
 
 
 def _has_huge_widths(obj, depth: int = 0) -> bool:
