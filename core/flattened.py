@@ -24,7 +24,7 @@ _MARKS_BY_KIND = {"T2": ("信息内容", "本年制发件数", "本年处理决�
                   "T4": ("结果维持结果纠正", "未经复议直接起诉", "复议后起诉")}
 _TABLE_MARKS = tuple(m for marks in _MARKS_BY_KIND.values() for m in marks)
 # where a flattened table begins when no section heading precedes it in the paragraph
-_TABLE_STARTS = _TABLE_MARKS + ("第二十条", "（本列数据", "行政复议")
+_TABLE_STARTS = _TABLE_MARKS + ("第二十条", "（本列数据")
 _BLANK_CELL = "\x01"  # a 「无」 cell while the row is cut into cells
 _VALUE_CHARS = re.compile(r"[\d.,．/／—－+\-\s\u00a0\u3000\x01]+")
 _TOKEN = re.compile(r"[+\-]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:万元|元|笔)?|[/／—－]+|\x01")
@@ -54,8 +54,10 @@ def unflatten(p: Paragraph) -> list[Block]:
     when it holds a table header."""
     text = p.text
     cuts = [m.start() for m in _SECTION.finditer(text)]
-    if not cuts:  # a piece of a page: the table begins at its first header words
-        cuts = [min((i for i in (text.find(m) for m in _TABLE_STARTS) if i >= 0), default=0)]
+    if not cuts:  # a piece of a page: the table begins at its first header words, or at the
+        # start when no sentence precedes them (「行政复议 结果维持 0 结果纠正 1 … 未经复议直接起诉 …」)
+        first = min((i for i in (text.find(m) for m in _TABLE_STARTS) if i >= 0), default=0)
+        cuts = [0 if not re.search(r"[。，,；;]", text[:first]) else first]
     out: list[Block] = []
     pieces = [(0, cuts[0])] + list(zip(cuts, cuts[1:] + [len(text)]))
     for start, end in pieces:

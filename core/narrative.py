@@ -353,7 +353,8 @@ def signature(paras: list[Paragraph]) -> tuple[str | None, str | None, str]:
             date = dt.date(*(_cn_number(x) for x in parts)).isoformat()
         except (KeyError, ValueError):  # 二〇二四年十三月 and the like: not a date
             return None, None, ""
-        agency = m["agency"]
+        # the agency as printed: norm() folds one character to one, so the span carries over
+        agency = squash(tail[i].text)[m.start("agency"):m.end("agency")] if m["agency"] else None
         if agency is None and i > 0:
             cand = tail[i - 1].text.strip()
             if len(cand) <= 40 and not re.search(r"[。，,；;：:]", cand) and CJK.search(cand):

@@ -51,17 +51,16 @@ class _Parser:
                 if heading is not None:
                     context = section = heading or None
                     in_six = narrative.section_number(block.text) == "六"
-                elif context in ("T2", "T3", "T4") and (cells := row_from_line(block.text, min_gap=1)):
+                elif context in ("T2", "T3", "T4") and (row := _line_row(block)):
                     # a row that fell outside the ruled table (the last line of a page, a row
                     # printed below the grid): its label and numbers as one line of text
-                    row = TableRow([Cell(t, block.where) for t in cells], Table([], block.where), 0)
                     kinds[_row_kind(row) or context].append(row)
                 elif context == "T3" and len(norm(block.text)) <= 40 and CJK.search(block.text):
                     # a label line of a table printed as text (its numbers are on the next line)
                     kinds["T3"].append(TableRow([Cell(block.text, block.where)], Table([], block.where), 0))
                 self.out.narrative.append(block)
                 continue
-            if in_six and len(block.rows) <= 8:  # its 「收费通知」 must not read as a Table 3 row
+            if in_six and _fee_table(block):  # its 「收费通知」 must not read as a Table 3 row
                 self.fee_tables.append(block)
                 continue
             for i, cells in enumerate(block.rows):
@@ -193,7 +192,7 @@ class _Parser:
             self.out.warn("missing_table", "warning", keys, "表四没有读到任何数字。")
             return
         reads, why, split = fit_joined(values, len(keys), data_rows[0], groups_hold, "表四")
-        if split:
+        if split:  # three group sums confirm a cut; a cut with an empty cell gone is rare here
             self.out.joined.append("表四")
         if reads is None:
             for k, lab in zip(keys, labels):
@@ -299,10 +298,31 @@ def _template_evidence(t2: list[TableRow], t3: list[TableRow]) -> str | None:
     return None
 
 
+def _line_row(p: Paragraph) -> TableRow | None:
+    """A line of prose inside a table's section read as that table's row, when it is one: a label
+    and two or more values, or a label that names a template row (not 「注：…系统 2」)."""
+    cells = row_from_line(p.text, min_gap=1)
+    if not cells:
+        return None
+    row = TableRow([Cell(t, p.where) for t in cells], Table([], p.where), 0)
+    values = sum(read_cell(c).kind in ("number", "blank") for c in row.values())
+    return row if values >= 2 or _row_kind(row) else None
+
+
+def _fee_table(table: Table) -> bool:
+    """A small table under section 六 about fees, none of whose rows is a template table's row
+    (tables appended after 六 — 附表 — are Tables 2–4, not fees)."""
+    text = norm("".join(c.text for row in table.rows for c in row))
+    rows = [TableRow(cells, table, i) for i, cells in enumerate(table.rows)]
+    # 「收费通知」 names a Table 3 row too; a row about anything but fees does not belong here
+    return len(table.rows) <= 8 and "费" in text and not any(
+        _row_kind(r) and "费" not in norm("".join(c.text for c in r.cells)) for r in rows)
+
+
 def _blocks(doc: Document) -> list[Block]:
     """The document's blocks, a paragraph that holds a flattened table split back into sections
     and rows — unless the document has a real table of that kind (the paragraph is then prose)."""
-    real = {k for t in doc.tables if len(t.rows) > 1 for k in flattened.table_kinds(" ".join(c.text for r in t.rows for c in r))}
+    real = {k for t in doc.tables for k in flattened.table_kinds(" ".join(c.text for r in t.rows for c in r))}
     out: list[Block] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph) and flattened.is_flattened(block) and flattened.table_kinds(block.text) - real:

@@ -30,16 +30,11 @@ class Table3:
         self.out = out
         self.template = template
         self.split_rows: set[int] = set()  # rows whose cut must be confirmed by the column sums
-        # the table prints 0 in empty rows (a run of seven 0s can be nothing else), so no empty
-        # cell vanished from its runs and a row's one cut by its sum is its reading
-        self.zeros_printed = False
         self.choices: dict[str, tuple[TableRow, list[list[Read]]]] = {}  # flattened rows with a few cuts
 
     def read(self, rows: list[TableRow]) -> None:
         """Every Table 3 row of the document into the record."""
         template = self.template
-        self.zeros_printed = any(r.table.joined and "".join(c.text for c in r.values()).replace(" ", "") == "0" * 7
-                                 for r in rows)
         if not rows:
             self.out.warn("missing_table", "warning", [], "未找到表三「收到和处理政府信息公开申请情况」，依申请公开数据缺失。")
             return
@@ -132,7 +127,7 @@ class Table3:
             reads, why, split = fit_joined(values, n, row, row_sum_holds, what)
             if split:
                 self.out.joined.append(what)
-                if not (self.zeros_printed or cut_is_sure(values, n, row_sum_holds)):
+                if not cut_is_sure(values, n, row_sum_holds):
                     self.split_rows.add(id(row))  # to be confirmed by the column sums
         if reads is None and why and key not in seen and key not in self.choices:
             choices = split_joined(values, n, row_sum_holds, most=6)

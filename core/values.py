@@ -200,7 +200,9 @@ def row_sum_holds(values: list[int | None]) -> bool:
 
 
 def groups_hold(values: list[int | None]) -> bool:
-    """Table 4: in each of the three groups 维持 + 纠正 + 其他 + 尚未审结 = 总计 (rule R4)."""
+    """Table 4: in each of the three groups 维持 + 纠正 + 其他 + 尚未审结 = 总计 (rule R4). Fewer
+    than 15 values (a reading with empty cells gone) are judged as laid out from the left."""
+    values = list(values) + [None] * (15 - len(values))
     return all(sum(v or 0 for v in values[g:g + 4]) == (values[g + 4] or 0) for g in (0, 5, 10))
 
 

@@ -78,3 +78,36 @@ def test_a_cell_that_prints_its_unit_stays_a_cell():
     assert f["meta.template"] == "2019"
     assert f["proactive.procurement.projects"] == 2
     assert abs(f["proactive.procurement.amount_wan"] - 98.4361) < 1e-9
+
+
+def test_a_run_whose_empty_cell_vanished_is_never_read_wrong():
+    """The 总计 row prints 15 62 (empty) 0 39 21 137: run together, 「15620392137」 also cuts into seven
+    numbers that add up. With other rows printing 0 everywhere this must still stay 未读到 or be right."""
+    rows = [(label, "15620392137" if label == "（七）总计" else run) for label, run in T3_ROWS]
+    text = page().replace("".join(label + run for label, run in T3_ROWS), "".join(label + run for label, run in rows))
+    r = ingest_text(text, "page.txt")
+    truth = {"natural": 15, "commercial": 62, "research": None, "social": 0, "legal": 39, "other_org": 21, "total": 137}
+    for col, value in truth.items():
+        got = r.fields.get(f"applications.total.{col}")
+        assert got is None or got == value, (col, got)
+    assert not [w for w in r.warnings if w.severity == "error" and w.rule == "R1"]
+
+
+def test_prose_that_names_table_4_words_stays_prose():
+    from core.ingest import ingest_text as read
+    text = ("某某县示例局2023年政府信息公开工作年度报告\n一、总体情况\n"
+            "2023年，我局全年主动公开政府信息共774条，其中政策解读35条。本年度发生政府信息公开行政复议案件2件，"
+            "其中复议后起诉1件，均已依法办结，未发生被纠错的情况，相关工作持续规范。\n"
+            "三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n")
+    assert read(text, "prose.txt").fields.get("proactive.published_total") == 774
+
+
+def test_tables_appended_after_section_six_are_not_fee_tables():
+    from core.ingest import ingest_text as read
+    text = ("某某县示例局2023年政府信息公开工作年度报告\n一、总体情况\n全年主动公开政府信息共20条。\n"
+            "六、其他需要报告的事项\n本年度未收取信息处理费。\n附表3 政府信息公开行政复议、行政诉讼情况\n"
+            "行政复议\t\t\t\t\t行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\n"
+            "1\t0\t0\t0\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\n")
+    f = read(text, "appendix.txt").fields
+    assert f.get("review.upheld") == 1 and f.get("review.total") == 1
+    assert f.get("processing_fee.yuan") == 0

@@ -30,7 +30,7 @@ _BLANK = re.compile(r"^[\s\u00a0\u3000\ufeff]*$")
 _SEPARATOR = re.compile(r"^[ \r\ufeff]*$")
 _SECTION_HEAD = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 # a label followed by two or more numbers separated by runs of spaces (pdftotext -layout)
-_VALUE_TOKEN = re.compile(r"^(?:[-+]?\d[\d.,]*(?:万元|元|件|条|个|项|次)?|[/—－\-–]+|无)$")
+_VALUE_TOKEN = re.compile(r"^(?:[-+]?\d[\d.,]*(?:万元|元|件|条|个|项|次|笔)?|[/—－\-–]+|[无無])$")
 
 
 def _split_row(line: str, min_gap: int) -> tuple[str | None, list[tuple[str, float]]] | None:
@@ -331,7 +331,7 @@ def _split_at_labels(row: list[Cell]) -> list[list[Cell]]:
     """A run of cells cut where a label (Chinese text, not a blank mark like 无) follows a value."""
     out: list[list[Cell]] = [[]]
     for cell in row:
-        label = bool(_CJK_CHAR.search(cell.text)) and cell.text.strip() not in ("无", "無")
+        label = bool(_CJK_CHAR.search(cell.text)) and not _VALUE_TOKEN.match(unicodedata.normalize("NFKC", cell.text.strip()))
         if label and out[-1] and not _CJK_CHAR.search(out[-1][-1].text):
             out.append([])
         out[-1].append(cell)
