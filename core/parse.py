@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cached_property
 
 from core import fields as F
 from core import flattened, narrative
@@ -79,10 +80,7 @@ class _Parser:
         evidence = _template_evidence(t2, t3)
         if evidence:
             return evidence
-        title = narrative.title(self.out.narrative[:6]) or (
-            narrative.title([Paragraph(self.doc.title_hint, "网页标题")]) if self.doc.title_hint else None)
-        period = narrative.statistics_year(self.out.narrative)
-        signed = narrative.signature(self.out.narrative)[1]
+        title, period, signed = self._title, self._period, self._signature[1]
         # a report is signed early in the year after the one it covers
         year = title[1] if title else period[0] if period else int(signed[:4]) - 1 if signed else None
         if year is None:
@@ -95,6 +93,21 @@ class _Parser:
                       f"表格中没有能判断模板的表头或行，按报告年度（{year} 年）采用"
                       f"{'2019 年试行格式' if template == '2019' else '2021 年格式'}读取。")
         return template
+
+    # -- title, signature and statistics period: read once, used for the template and the metadata
+    @cached_property
+    def _title(self):
+        paras = self.out.narrative[:6]
+        hint = [Paragraph(self.doc.title_hint, "网页标题")] if self.doc.title_hint else []
+        return narrative.title(paras) or (narrative.title(hint) if hint else None)
+
+    @cached_property
+    def _signature(self):
+        return narrative.signature(self.out.narrative)
+
+    @cached_property
+    def _period(self):
+        return narrative.statistics_year(self.out.narrative)
 
     # -- Table 2 ----------------------------------------------------------------------------------
     def table2(self, rows: list[TableRow], template: str) -> None:
@@ -163,7 +176,6 @@ class _Parser:
                       f"{F.label(key)}「{read.cell.text}」未注明单位，按万元计。", read.cell.where)
         return value
 
-    # -- Table 3 ----------------------------------------------------------------------------------
     # -- Table 4 ----------------------------------------------------------------------------------
     def table4(self, rows: list[TableRow]) -> None:
         keys = [f"{g}.{c}" for g, _ in F.REVIEW_GROUPS for c, _ in F.REVIEW_COLUMNS]
@@ -208,8 +220,8 @@ class _Parser:
     # -- metadata and narrative ---------------------------------------------------------------------
     def meta(self, template: str) -> None:
         paras = self.out.narrative
-        title = narrative.title(paras[:6]) or (narrative.title([Paragraph(self.doc.title_hint, "网页标题")]) if self.doc.title_hint else None)
-        sig_agency, sig_date, sig_where = narrative.signature(paras)
+        title = self._title
+        sig_agency, sig_date, sig_where = self._signature
         if sig_date is None:
             sig_date, date_where = narrative.date_below_title(paras)
         else:
@@ -224,7 +236,7 @@ class _Parser:
             self.out.set_meta("meta.agency", sig_agency, sig_where, "落款")
         if not agency:
             self.out.warn("missing_meta", "warning", ["meta.agency"], "未能从标题或落款中识别发布机关名称。")
-        period = narrative.statistics_year(paras)
+        period = self._period
         if year:
             self.out.set_meta("meta.year", year, title[2], "标题")
             if period and period[0] != year:

@@ -216,8 +216,9 @@ def cut_is_sure(cells: list[Cell], n: int, valid: Callable[[list[int | None]], b
 def fit_joined(cells: list[Cell], n: int, row: TableRow, valid: Callable[[list[int | None]], bool],
                what: str) -> tuple[list[Read] | None, str | None, bool]:
     """`fit`, and for a row of a flattened table whose numbers ran together, the one split the
-    template's arithmetic allows. Returns (reads, why not) — the Chinese reason when a run had
-    several possible splits, to be said instead of 'short row', and whether the reads came from cutting a run)."""
+    template's arithmetic allows. Returns (reads, why not, cut): `why not` is the Chinese reason
+    when a run had several possible splits, to be said instead of 'short row'; `cut` whether the
+    reads came from cutting a run (the caller then decides whether that cut is sure)."""
     reads = fit(cells, n)
     if reads is not None or not row.table.joined:
         return reads, None, False

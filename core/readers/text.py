@@ -299,7 +299,9 @@ def _row_mode(body: list[str], start: int, sep: str) -> list[list[Cell]]:
 
 
 def _cell_mode(body: list[str], start: int, sep: str, rules: int = 0) -> list[list[Cell]]:
-    """One cell per line; blank lines end a row; a line without the marker continues a cell."""
+    """One cell per line; blank lines (or pipe-only lines, per `rules`, see `_row_rule_pipes`) end
+    a row; a line without the marker continues a cell. With `rules == 1` a lone 「|」 is a cell and
+    rows are cut where a label follows a value."""
     rows: list[list[Cell]] = []
     row: list[tuple[str, str]] = []
     for offset, line in enumerate(body):
