@@ -242,9 +242,9 @@ def _grid_rows(layout: list[list[LCell]]) -> list[list[str]]:
     return [[("" if covered else t) for t, covered, _ in row] for row in expand(layout)]
 
 
-def render_text(r: SyntheticReport, shape: str) -> str:
-    """The report as text in one of SHAPES."""
-    parts = narrative(r)
+def render_text(r: SyntheticReport, shape: str, parts: dict[str, list[str]] | None = None) -> str:
+    """The report as text in one of SHAPES; `parts` replaces the default `narrative(r)` (same keys)."""
+    parts = parts or narrative(r)
     out = [parts["title"][0], "", SECTION_TITLES["一"], *parts["一"], ""]
     for number, layout in (("二", layout_t2(r)), ("三", layout_t3(r)), ("四", layout_t4(r))):
         out += [SECTION_TITLES[number], ""]
