@@ -1,4 +1,5 @@
-"""总览: what the library holds, who has not reported, headline totals, warnings, latest uploads."""
+"""总览: what the library holds (and which agency-years it does not), headline totals, findings,
+the latest reports."""
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +16,8 @@ a, b, c, d = st.columns(4)
 a.metric("报告（机构·年度）", len(wide_all))
 b.metric("机构", wide_all["agency"].nunique())
 years = wide_all["year"].dropna()
-c.metric("年度", f"{int(years.min())}–{int(years.max())}" if len(years) else "—")
+c.metric("年度", "—" if not len(years) else str(int(years.min())) if years.min() == years.max()
+         else f"{int(years.min())}–{int(years.max())}")
 d.metric("表格不平衡的报告", int((wide_all["errors"] > 0).sum()), help="R1–R4 任一规则不成立的报告数")
 
 st.subheader(f"{filters.year}年 汇总" if filters.year else "汇总")
@@ -27,13 +29,13 @@ totals = {
 cols = st.columns(len(totals))
 for col, (label, key) in zip(cols, totals.items()):
     value = wide[key].sum(min_count=1) if key in wide else None
-    col.metric(label, "—" if value is None or pd.isna(value) else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}")
+    col.metric(label, "—" if value is None or pd.isna(value) else C.number(value))
 
 grid = ui.M.coverage(filters.apply(data.wide, by_year=False))
 if not grid.empty:
     words = ui.M.coverage_text(grid)
     table = words.rename(columns=lambda y: f"{y}年").reset_index().rename(columns={"agency": "机构"})
-    ui.chart(C.coverage_grid(words), "报送情况_机构年度", table, "coverage")
+    ui.chart(C.coverage_grid(words), "收录情况_机构年度", table, "coverage")
 
 st.subheader("校验发现")
 if warnings.empty:
@@ -46,13 +48,19 @@ else:
     ui.chart(C.warning_summary(summary), "校验发现_按规则", table, "warnings")
     st.page_link("pages/6_checks.py", label="查看全部校验发现", icon=":material/rule:")
 
-st.subheader("最近上传")
+st.subheader("最近入库")
 with ui.guard():
     index = ui.lib().index()
 allowed = set(filters.agencies({r["agency"] for r in index}))
-latest = sorted((r for r in index if r["agency"] in allowed), key=lambda r: r["uploaded_at"], reverse=True)[:10]
+latest: dict = {}  # one line per report (agency-year); its other files are versions of it
+for r in sorted((r for r in index if r["agency"] in allowed), key=lambda r: r["uploaded_at"], reverse=True):
+    key = (r["agency"], r["year"]) if r["agency"] and r["year"] else ("#", r["id"])
+    latest.setdefault(key, {**r, "versions": 0})["versions"] += 1
+recent = list(latest.values())[:10]
 st.dataframe(pd.DataFrame([{
-    "机构": r["agency"], "年度": r["year"], "文件": r["name"],
-    "上传时间": pd.Timestamp(r["uploaded_at"], unit="s", tz="Asia/Shanghai").strftime("%Y-%m-%d %H:%M"),
-    "错误": r["errors"], "详情": f"/report?id={r['id']}"} for r in latest]),
-    hide_index=True, column_config={"详情": st.column_config.LinkColumn("详情", display_text="打开")})
+    "机构": r["agency"], "年度": r["year"], "文件": r["name"], "版本": r["versions"],
+    "入库时间": pd.Timestamp(r["uploaded_at"], unit="s", tz="Asia/Shanghai").strftime("%Y-%m-%d %H:%M"),
+    "错误": r["errors"], "详情": ui.report_url(r["id"])} for r in recent]),
+    hide_index=True, column_config={"详情": st.column_config.LinkColumn("详情", display_text="打开"),
+                                    "年度": st.column_config.NumberColumn("年度", format="%d"),
+                                    "版本": st.column_config.NumberColumn("版本", help="同一机构同一年度入库的文件数（图表只计最新一份）")})

@@ -11,6 +11,7 @@ that cannot be opened or written is `library_problem`'s Chinese message on every
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ import streamlit as st
 
 from core import charts as C
 from core import metrics as M
-from core.library import Library, LibraryError, default_path
+from core.library import DEMO_DIR, Library, LibraryError, default_path, demo_path
 
 PAGES = (
     ("app.py", "总览", ":material/dashboard:"),
@@ -35,6 +36,8 @@ PAGES = (
     ("pages/8_report.py", "报告详情", ":material/description:"),
 )
 FILTER_KEYS = ("q", "region", "year", "template", "top")
+DATA_KEY = "data"  # ?data=demo | ?data=real: which library a page (and a bookmark) shows
+DATA_ENV_VAR = "GOVREPORT_DATA"  # demo | real: the library a page opens with when the URL does not say
 
 
 # ---- text from users and documents ----------------------------------------------------------------
@@ -67,10 +70,11 @@ def md(text) -> str:
 
 
 @st.cache_resource(show_spinner="正在打开资料库…")
-def library(path: str) -> Library:
-    """One Library per file; loads the bundled samples on first start and re-parses stale records."""
+def library(path: str, demo: bool = False) -> Library:
+    """One Library per file; loads the bundled samples (the demonstration reports into the
+    demonstration library) on first start and re-parses stale records."""
     lib = Library(path)
-    lib.ensure_seeded()
+    lib.ensure_seeded(DEMO_DIR if demo else None)
     lib.reparse_stale()
     return lib
 
@@ -90,8 +94,48 @@ def _load(path: str, generation: int) -> Data:
     return Data(M.wide(reports), M.tidy(reports), M.warnings_frame(reports))
 
 
-def lib() -> Library:
+def real_library() -> Library:
+    """The library of real reports: uploads always go here, also while the demonstration is shown."""
     return library(str(default_path()))
+
+
+def demo_shown() -> bool:
+    """Whether pages show the demonstration library: as the URL says (?data=demo|real), else as
+    GOVREPORT_DATA says, else while the real library holds nothing but the bundled samples (a first
+    start then shows several years of fictitious agencies instead of five single reports)."""
+    wanted = _param(DATA_KEY) or os.environ.get(DATA_ENV_VAR, "")
+    if wanted in ("demo", "real"):
+        return wanted == "demo"
+    return DEMO_DIR.is_dir() and not real_library().has_uploads()
+
+
+def lib() -> Library:
+    """The library the pages show (see `demo_shown`)."""
+    return library(str(demo_path()), demo=True) if demo_shown() else real_library()
+
+
+def upload_library() -> Library:
+    """Where an upload is stored: always the real library. While the demonstration is shown, the
+    page says so (an upload never lands among fictitious agencies)."""
+    if demo_shown():
+        st.info("当前显示的是演示数据。上传的报告存入**正式资料库**，不会混入演示数据；上传后点击上方「切换到正式资料库」查看。",
+                icon=":material/info:")
+    with guard():
+        return real_library()
+
+
+def carried_params() -> dict[str, str]:
+    """The URL parameters a link to another page keeps: the filters and the library shown."""
+    return {k: st.query_params[k] for k in (*FILTER_KEYS, DATA_KEY) if k in st.query_params}
+
+
+def report_url(report_id: int) -> str:
+    """An absolute link to a report's page (a downloaded table is opened outside the dashboard)."""
+    from urllib.parse import urlsplit
+    url = urlsplit(st.context.url or "http://localhost:8501/")
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    query = f"id={report_id}" + (f"&{DATA_KEY}={st.query_params[DATA_KEY]}" if DATA_KEY in st.query_params else "")
+    return f"{url.scheme}://{url.netloc}/{base + '/' if base else ''}report?{query}"
 
 
 def load() -> Data:
@@ -199,9 +243,26 @@ def guard() -> Iterator[None]:
 
 def _navigation() -> None:
     st.markdown("### 政务公开年报对比")
-    links = {k: st.query_params[k] for k in FILTER_KEYS if k in st.query_params}
+    links = carried_params()
     for path, label, icon in PAGES:
         st.page_link(path, label=label, icon=icon, query_params=links)
+
+
+def _show_library(demo: bool | None = None) -> None:
+    """Callback of the sidebar switch (demo=None: as the switch now stands) and of the banner's button."""
+    if demo is None:
+        demo = bool(st.session_state["w_data"])
+    st.query_params[DATA_KEY] = "demo" if demo else "real"
+    st.session_state["w_data"] = demo
+
+
+def _demo_banner() -> None:
+    """On every page while the demonstration library is shown: what it is, and the way back."""
+    with st.container(border=True, key="demo_banner"):
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.markdown(":orange-badge[:material/science: 演示数据]　当前显示的是**虚构的「演示市」各机构**的演示报告，"
+                      "机构名称和数字均为虚构，仅用于熟悉看板功能，不得用于简报或督查。")
+        right.button("切换到正式资料库", on_click=_show_library, args=(False,), key="leave_demo", type="primary")
 
 
 def frame(title: str) -> tuple[Data, Filters]:
@@ -218,6 +279,9 @@ def frame(title: str) -> tuple[Data, Filters]:
     with st.sidebar:
         _navigation()
         st.divider()
+        st.session_state["w_data"] = demo_shown()  # the URL decides; the switch shows it
+        st.toggle("演示数据", key="w_data", on_change=_show_library,
+                  help="虚构的「演示市」各机构、多个年度的演示报告，存放在单独的资料库文件中，与正式资料库互不影响")
         st.markdown("**筛选**（所有页面通用）")
         query = st.text_input("机构名称搜索", value=_param("q"), key="w_q", placeholder="如：住建局")
         _remember("q", query.strip())
@@ -233,6 +297,8 @@ def frame(title: str) -> tuple[Data, Filters]:
         year = select("年度", years, "year", default=_usual_year(counts), container=st) if years else None
         top = select("图表中的机构", [10, 20, 30, 50, 100, "全部"], "top", default=30, container=st,
                      format_func=lambda v: v if v == "全部" else f"前 {v} 名", help="机构较多时，图表只显示数值最大的若干个机构")
+    if demo_shown():
+        _demo_banner()
     st.title(title)
     return data, Filters(chosen.query, chosen.region, year, template, None if top == "全部" else int(top))
 
@@ -269,6 +335,19 @@ def year_reports(data: Data, filters: Filters) -> pd.DataFrame:
         st.warning("所选年度与筛选条件下没有报告。请在左侧调整筛选。")
         st.stop()
     return wide
+
+
+def with_links(table: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
+    """A download table (from `M.table_for(wide, …)`, same rows) with each report's absolute link."""
+    return table.assign(报告链接=[report_url(i) for i in wide["report_id"]])
+
+
+def left_out_note(left_out: pd.DataFrame, label: str) -> None:
+    """Under a rate: which agencies it was not computed for, and why (nobody silently disappears)."""
+    if left_out.empty:
+        return
+    st.caption(f"{md(label)}未计算的机构（{len(left_out)} 个）："
+               + "；".join(f"{md(a)}（{md(r)}）" for a, r in zip(left_out["agency"], left_out["reason"])))
 
 
 def metric_label(key: str) -> str:

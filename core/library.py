@@ -37,6 +37,11 @@ from core.record import Report
 SAMPLES_ENV_VAR = "GOVREPORT_SAMPLES"  # where the first start loads reports from (default: sample_reports/)
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "library.sqlite3"
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_reports"
+# the demonstration library: fictitious agencies (演示市…), several years each, in a library file of
+# its own so that nothing of it ever mixes with real reports
+DEMO_ENV_VAR = "GOVREPORT_DEMO_DB"
+DEMO_DIR = SAMPLE_DIR / "demo"
+DEFAULT_DEMO_PATH = DEFAULT_PATH.with_name("demo.sqlite3")
 DOCUMENT_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm", ".doc", ".wps")
 
 _SCHEMA = """
@@ -105,6 +110,10 @@ class AddResult:
 
 def default_path() -> Path:
     return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
+
+
+def demo_path() -> Path:
+    return Path(os.environ.get(DEMO_ENV_VAR) or DEFAULT_DEMO_PATH)
 
 
 def same_agency(a: str, b: str) -> bool:
@@ -290,16 +299,25 @@ class Library:
         return len(ids)
 
     def ensure_seeded(self, sample_dir: Path | None = None) -> int:
-        """On the first start, load the bundled sample reports so the dashboard is useful at once."""
+        """On the first start, load the bundled sample reports so the dashboard is useful at once
+        (never the demonstration reports: they have a library of their own)."""
         sample_dir = sample_dir or Path(os.environ.get(SAMPLES_ENV_VAR) or SAMPLE_DIR)
         with self._connect() as db:
             if db.execute("SELECT 1 FROM settings WHERE key = 'seeded'").fetchone():
                 return 0
-        files = [p for p in sorted(sample_dir.rglob("*")) if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES]
+        files = [p for p in sorted(sample_dir.rglob("*")) if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+                 and (sample_dir == DEMO_DIR or DEMO_DIR not in p.parents)]
         results = self.add_many(_read_each(files))
         with self._write() as db:
-            db.execute("INSERT OR REPLACE INTO settings VALUES ('seeded', '1')")
+            db.execute("INSERT OR REPLACE INTO settings VALUES ('seeded', ?)", (repr(time.time()),))
         return sum(r.status == "added" for r in results)
+
+    def has_uploads(self) -> bool:
+        """Whether anything besides the reports loaded on the first start has been stored."""
+        with self._connect() as db:
+            seeded = db.execute("SELECT value FROM settings WHERE key = 'seeded'").fetchone()
+            since = float(seeded[0]) if seeded and seeded[0] != "1" else 0.0
+            return db.execute("SELECT 1 FROM reports WHERE uploaded_at > ? LIMIT 1", (since,)).fetchone() is not None
 
     def link_agency(self, name: str, canonical: str) -> None:
         """Merge by hand: reports printed as `name` count as `canonical` (itself: keep it apart)."""
@@ -339,6 +357,10 @@ class Library:
         canonical.update({n: c for n, c in links.items()})
         self._agency_cache = (generation, canonical)
         return canonical
+
+    def filed_under(self, printed: str | None) -> str | None:
+        """The agency name a report printed as `printed` is grouped under (itself when no other)."""
+        return self.agency_map().get(printed, printed) if printed else printed
 
     def all(self) -> list[StoredReport]:
         """Every stored report (without provenance; `get` has it)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core import fields as F
-from core.checks import check_series
+from core.checks import check_series, rule_name
 from core.library import StoredReport
 
 
@@ -23,6 +23,8 @@ class Metric:
     label: str
     unit: str  # 件, 万元, 元, %, 条
     definition: str = ""
+    inputs: tuple[str, ...] = ()  # the table cells a derived metric is computed from
+    denominator: tuple[str, ...] = ()  # of a rate: the cells summed below the line
 
 
 def _sum(f, keys) -> float | None:
@@ -39,27 +41,42 @@ def _rate(num: float | None, den: float | None) -> float | None:
 
 
 _APP = "applications.{}.total"
-_DENIED = [_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("denied_")]
-_UNABLE = [_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("unable_")]
-_REJECTED = [_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("rejected_")]
-_OTHER = [_APP.format(r) for r in ("other_no_correction", "other_no_fee", "other_other", "other")]
+_TOTAL = (_APP.format("total"),)
+_RECEIVED = (_APP.format("new_received"), _APP.format("carried_over"))
+_DENIED = tuple(_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("denied_"))
+_UNABLE = tuple(_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("unable_"))
+_REJECTED = tuple(_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("rejected_"))
+_OTHER = tuple(_APP.format(r) for r in ("other_no_correction", "other_no_fee", "other_other", "other"))
+_OPEN = (_APP.format("granted"), _APP.format("partial"))
+_LIT_TOTALS = ("litigation_direct.total", "litigation_after_review.total")
+_LIT_PENDING = ("litigation_direct.pending", "litigation_after_review.pending")
+_LIT_CORRECTED = ("litigation_direct.corrected", "litigation_after_review.corrected")
 
 DERIVED: tuple[Metric, ...] = (
-    Metric("derived.received", "受理合计", "件", "受理合计 = 一、本年新收 + 二、上年结转（总计列）"),
-    Metric("derived.denied", "不予公开（合计）", "件", "（三）不予公开 1–8 项之和（总计列）"),
-    Metric("derived.unable", "无法提供（合计）", "件", "（四）无法提供 1–3 项之和（总计列）"),
-    Metric("derived.rejected", "不予处理（合计）", "件", "（五）不予处理 1–5 项之和（总计列）"),
-    Metric("derived.other_handling", "其他处理（合计）", "件", "（六）其他处理之和（总计列）"),
-    Metric("derived.open_rate", "公开率", "%", "公开率 = （（一）予以公开 + （二）部分公开）÷（七）总计"),
-    Metric("derived.denied_rate", "不予公开率", "%", "不予公开率 = （三）不予公开各项之和 ÷（七）总计"),
-    Metric("derived.unable_rate", "无法提供率", "%", "无法提供率 = （四）无法提供各项之和 ÷（七）总计"),
-    Metric("derived.rejected_rate", "不予处理率", "%", "不予处理率 = （五）不予处理各项之和 ÷（七）总计"),
-    Metric("derived.carry_forward_rate", "结转率", "%", "结转率 = 四、结转下年度继续办理 ÷（一、本年新收 + 二、上年结转）"),
-    Metric("derived.review_correction_rate", "复议纠错率", "%", "复议纠错率 = 行政复议结果纠正 ÷（行政复议总计 − 尚未审结）"),
-    Metric("derived.litigation_total", "行政诉讼总数", "件", "行政诉讼总数 = 未经复议直接起诉总计 + 复议后起诉总计"),
+    Metric("derived.received", "受理合计", "件", "受理合计 = 一、本年新收 + 二、上年结转（总计列）", _RECEIVED),
+    Metric("derived.denied", "不予公开（合计）", "件", "（三）不予公开 1–8 项之和（总计列）", _DENIED),
+    Metric("derived.unable", "无法提供（合计）", "件", "（四）无法提供 1–3 项之和（总计列）", _UNABLE),
+    Metric("derived.rejected", "不予处理（合计）", "件", "（五）不予处理 1–5 项之和（总计列）", _REJECTED),
+    Metric("derived.other_handling", "其他处理（合计）", "件", "（六）其他处理之和（总计列）", _OTHER),
+    Metric("derived.open_rate", "公开率", "%", "公开率 = （（一）予以公开 + （二）部分公开）÷（七）总计", _OPEN + _TOTAL, _TOTAL),
+    Metric("derived.denied_rate", "不予公开率", "%", "不予公开率 = （三）不予公开各项之和 ÷（七）总计", _DENIED + _TOTAL, _TOTAL),
+    Metric("derived.unable_rate", "无法提供率", "%", "无法提供率 = （四）无法提供各项之和 ÷（七）总计", _UNABLE + _TOTAL, _TOTAL),
+    Metric("derived.rejected_rate", "不予处理率", "%", "不予处理率 = （五）不予处理各项之和 ÷（七）总计", _REJECTED + _TOTAL, _TOTAL),
+    Metric("derived.carry_forward_rate", "结转率", "%", "结转率 = 四、结转下年度继续办理 ÷（一、本年新收 + 二、上年结转）",
+           (_APP.format("carried_forward"), *_RECEIVED), _RECEIVED),
+    Metric("derived.review_correction_rate", "复议纠错率", "%", "复议纠错率 = 行政复议结果纠正 ÷（行政复议总计 − 尚未审结）",
+           ("review.corrected", "review.total", "review.pending"), ("review.total", "review.pending")),
+    Metric("derived.litigation_total", "行政诉讼总数", "件", "行政诉讼总数 = 未经复议直接起诉总计 + 复议后起诉总计", _LIT_TOTALS),
     Metric("derived.litigation_correction_rate", "诉讼纠错率", "%",
-           "诉讼纠错率 = 两类行政诉讼结果纠正之和 ÷（两类行政诉讼总计之和 − 尚未审结之和）"),
+           "诉讼纠错率 = 两类行政诉讼结果纠正之和 ÷（两类行政诉讼总计之和 − 尚未审结之和）",
+           _LIT_CORRECTED + _LIT_TOTALS + _LIT_PENDING, _LIT_TOTALS + _LIT_PENDING),
 )
+_DERIVED = {m.key: m for m in DERIVED}
+
+
+def inputs(key: str) -> tuple[str, ...]:
+    """The table cells behind a metric: a derived metric's inputs, or the field itself."""
+    return _DERIVED[key].inputs if key in _DERIVED else (key,)
 
 
 def suspect_keys(report) -> frozenset[str]:
@@ -68,24 +85,60 @@ def suspect_keys(report) -> frozenset[str]:
     return frozenset(k for w in report.warnings if w.rule == "implausible_value" for k in w.keys)
 
 
+def flags(report) -> dict[str, str]:
+    """Cells an error finding (R1–R4: the report's own tables do not add up) or a plausibility
+    finding names → the finding in a few words, so every chart that draws such a value can mark it
+    and say why. The value itself is still the one printed in the report."""
+    out: dict[str, str] = {}
+    for w in report.warnings:
+        if w.severity == "error" or w.rule == "implausible_value":
+            for k in w.keys:
+                out.setdefault(k, f"{rule_name(w.rule)}：{w.message}")
+    return out
+
+
+def flag_of(row, key: str) -> str:
+    """The finding on a metric of one `wide` row ('' when none): for a derived metric, the first
+    finding on any cell it is computed from."""
+    found = row.get("flags") or {}
+    return next((found[k] for k in inputs(key) if k in found), "")
+
+
+def flag_frame(wide: pd.DataFrame, keys) -> pd.DataFrame:
+    """For each row of a `wide` frame and each metric key: the finding on that value ('' when none)."""
+    found = list(wide["flags"]) if "flags" in wide else [{}] * len(wide)
+    return pd.DataFrame({k: [flag_of({"flags": f}, k) for f in found] for k in keys}, index=wide.index)
+
+
+def table_for(wide: pd.DataFrame, keys, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """What a chart's download holds: 机构, 年度, one column per metric headed with its unit, and
+    校验发现 naming the findings on those values (so a number never leaves without its caveat)."""
+    keys = [k for k in keys if k in wide]
+    marks = flag_frame(wide, keys)
+    out = pd.DataFrame({"机构": wide["agency"], "年度": wide["year"].astype("Int64")}, index=wide.index)
+    for k in keys:
+        label = (labels or {}).get(k) or METRICS[k].label
+        out[f"{label}（{METRICS[k].unit}）"] = pd.to_numeric(wide[k], errors="coerce")
+    out["校验发现"] = ["；".join(dict.fromkeys(m for m in row if m)) for row in marks.itertuples(index=False)]
+    return out.reset_index(drop=True)
+
+
 def derived(f, suspect: frozenset[str] = frozenset()) -> dict[str, float | None]:
-    """The derived metrics of one record (None where a denominator is zero or missing); a value in
-    `suspect` counts as missing, so a rate is never computed from an implausible number."""
-    f = {k: v for k, v in f.items() if k not in suspect} if suspect else f
+    """The derived metrics of one record (None where a denominator is zero or missing); a rate is
+    never computed from an implausible number (`suspect`)."""
     out = _derived(f)
-    for key in [k for k in out if k.endswith("_rate")]:  # a rate over a doubted table is no rate
-        table = "review." if key.startswith("derived.review") else "litigation_" if "litigation" in key else "applications."
-        if any(k.startswith(table) for k in suspect):
-            out[key] = None
+    for m in DERIVED:
+        if m.unit == "%" and suspect.intersection(m.inputs):
+            out[m.key] = None
     return out
 
 
 def _derived(f) -> dict[str, float | None]:
     total = f.get(_APP.format("total"))
     total = float(total) if isinstance(total, (int, float)) else None
-    received = _sum(f, [_APP.format("new_received"), _APP.format("carried_over")])
-    lit_total = _sum(f, ["litigation_direct.total", "litigation_after_review.total"])
-    lit_pending = _sum(f, ["litigation_direct.pending", "litigation_after_review.pending"]) or 0
+    received = _sum(f, _RECEIVED)
+    lit_total = _sum(f, _LIT_TOTALS)
+    lit_pending = _sum(f, _LIT_PENDING) or 0
     review_total = f.get("review.total")
     review_done = review_total - (f.get("review.pending") or 0) if isinstance(review_total, (int, float)) else None
     return {
@@ -94,17 +147,40 @@ def _derived(f) -> dict[str, float | None]:
         "derived.unable": _sum(f, _UNABLE),
         "derived.rejected": _sum(f, _REJECTED),
         "derived.other_handling": _sum(f, _OTHER),
-        "derived.open_rate": _rate(_sum(f, [_APP.format("granted"), _APP.format("partial")]), total),
+        "derived.open_rate": _rate(_sum(f, _OPEN), total),
         "derived.denied_rate": _rate(_sum(f, _DENIED), total),
         "derived.unable_rate": _rate(_sum(f, _UNABLE), total),
         "derived.rejected_rate": _rate(_sum(f, _REJECTED), total),
         "derived.carry_forward_rate": _rate(_sum(f, [_APP.format("carried_forward")]), received),
         "derived.review_correction_rate": _rate(_sum(f, ["review.corrected"]), review_done),
         "derived.litigation_total": lit_total,
-        "derived.litigation_correction_rate": _rate(
-            _sum(f, ["litigation_direct.corrected", "litigation_after_review.corrected"]),
-            None if lit_total is None else lit_total - lit_pending),
+        "derived.litigation_correction_rate": _rate(_sum(f, _LIT_CORRECTED),
+                                                    None if lit_total is None else lit_total - lit_pending),
     }
+
+
+def left_out(wide: pd.DataFrame, key: str) -> pd.DataFrame:
+    """(agency, year, reason): the reports a derived rate or total is not computed for, and why:
+    a doubted value, a cell not read, a zero denominator, or a table the report left blank."""
+    m = _DERIVED.get(key)
+    if m is None or wide.empty or key not in wide:
+        return pd.DataFrame(columns=["agency", "year", "reason"])
+    rows = []
+    for _, r in wide[wide[key].isna()].iterrows():
+        doubted = [k for k in m.inputs if k in (r.get("suspect") or ())]
+        unread = [k for k in m.inputs if k in (r.get("unread") or ())]
+        if doubted:
+            reason = f"{F.label(doubted[0])}数值可疑（不合理数值）"
+        elif unread:
+            reason = f"未读到{F.label(unread[0])}" + (f" 等 {len(unread)} 格" if len(unread) > 1 else "")
+        elif m.denominator and all(pd.isna(r.get(k)) for k in m.denominator):
+            reason = "报告未填写该表"
+        elif m.denominator:
+            reason = "分母为 0（没有可计算的件数）"
+        else:
+            reason = "报告未填写该表"
+        rows.append({"agency": r["agency"], "year": r["year"], "reason": reason})
+    return pd.DataFrame(rows, columns=["agency", "year", "reason"])
 
 
 def metric_catalogue() -> dict[str, Metric]:
@@ -129,27 +205,33 @@ def wide(reports: Sequence[StoredReport]) -> pd.DataFrame:
                "warnings": sum(w.severity == "warning" for w in s.report.warnings)}
         row["cells_read"], row["cells_expected"] = s.report.completeness()
         row["suspect"] = suspect_keys(s.report)
+        row["flags"] = flags(s.report)
+        row["unread"] = frozenset(s.report.unread)
         row.update({k: v for k, v in s.fields.items() if not k.startswith("meta.")})
         row.update(derived(s.fields, row["suspect"]))
         rows.append(row)
     df = pd.DataFrame(rows)
     if df.empty:
         return pd.DataFrame(columns=["report_id", "agency", "year", "template", "file", "published", "errors", "warnings",
-                                     "cells_read", "cells_expected", "suspect"])
+                                     "cells_read", "cells_expected", "suspect", "flags", "unread"])
     return df
 
 
 def tidy(reports: Sequence[StoredReport]) -> pd.DataFrame:
-    """(report_id, agency, year, metric, label, unit, value): the long table every chart filters."""
+    """(report_id, agency, year, metric, label, unit, value, suspect, flag): the long table every chart
+    filters; `flag` names the finding on the value ('' when none, see `flags`)."""
     df = wide(reports)
     ids = ["report_id", "agency", "year", "template"]
     keys = [k for k in df.columns if k in METRICS]
     if df.empty or not keys:
-        return pd.DataFrame(columns=ids + ["metric", "label", "unit", "value", "suspect"])
+        return pd.DataFrame(columns=ids + ["metric", "label", "unit", "value", "suspect", "flag"])
     long = df[ids + keys].melt(id_vars=ids, var_name="metric", value_name="value")
     long = long[long["value"].notna()].copy()
     doubted = dict(zip(df["report_id"], df["suspect"]))
     long["suspect"] = [m in doubted.get(r, ()) for r, m in zip(long["report_id"], long["metric"])]
+    found = dict(zip(df["report_id"], df["flags"]))
+    long["flag"] = [next((found[r][k] for k in inputs(m) if k in found[r]), "") if found[r] else ""
+                    for r, m in zip(long["report_id"], long["metric"])]
     long["label"] = long["metric"].map(lambda k: METRICS[k].label)
     long["unit"] = long["metric"].map(lambda k: METRICS[k].unit)
     long["value"] = long["value"].astype(float)
@@ -199,8 +281,12 @@ def year_over_year(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_text(grid: pd.DataFrame) -> pd.DataFrame:
-    """The coverage grid in words, as shown and downloaded: 已报送, N 处错误, 未报送."""
-    return grid.apply(lambda col: col.map(lambda v: "未报送" if pd.isna(v) else (f"{int(v)} 处错误" if v > 0 else "已报送")))
+    """The coverage grid in words, as shown and downloaded: 已入库, N 处错误, 未入库. The library can
+    only say what it holds: a year it does not hold is 未入库, never "not published"."""
+    return grid.apply(lambda col: col.map(lambda v: NOT_IN_LIBRARY if pd.isna(v) else (f"{int(v)} 处错误" if v > 0 else "已入库")))
+
+
+NOT_IN_LIBRARY = "未入库"
 
 
 def peer_mean(values: pd.Series) -> float | None:

@@ -11,24 +11,23 @@ options = [k for k in M.METRICS if k in wide and wide[k].notna().any()]
 key = ui.select("指标", options, "metric", default="applications.new_received.total", format_func=ui.metric_label)
 m = M.METRICS[key]
 st.caption(m.definition or f"表格字段：{m.label}")
-table = wide[["agency", key]].rename(columns={key: "value"})
-table["suspect"] = wide["suspect"].map(lambda doubted: key in doubted)
-shown = filters.limit(table, "value")
-ui.chart(C.ranked_bars(shown, m.label, m.unit, filters.year, M.peer_mean(table["value"]), of=int(table["value"].notna().sum())),
-         f"{m.label}_{filters.year}年_机构排名",
-         table.assign(suspect=table["suspect"].map({True: "可疑", False: ""})).rename(
-             columns={"agency": "机构", "value": m.label, "suspect": "数值可疑"}), "ranked")
+table = wide[["agency", key]].rename(columns={key: "value"}).assign(flag=M.flag_frame(wide, [key])[key])
+left_out = M.left_out(wide, key)
+ui.chart(C.ranked_bars(filters.limit(table, "value"), m.label, m.unit, filters.year, M.peer_mean(table["value"]),
+                       of=int(table["value"].notna().sum()), left_out=left_out),
+         f"{m.label}_{filters.year}年_机构排名", ui.with_links(M.table_for(wide, [key]), wide), "ranked")
+ui.left_out_note(left_out, m.label)
 
 st.subheader("多项指标")
 defaults = [k for k in ("applications.new_received.total", "applications.total.total", "review.total") if k in options]
 chosen = ui.multiselect("选择要并列比较的指标", options, "metrics", default=defaults, format_func=ui.metric_label)
 if chosen:
     labels = {k: M.METRICS[k].label for k in chosen}
-    sub = filters.limit(wide[["agency", *chosen]], chosen[0]).sort_values("agency")
-    out = sub.rename(columns={"agency": "机构", **labels})
-    units = sorted({M.METRICS[k].unit for k in chosen})
-    for unit in units:  # one axis per unit: 件, %, 万元 side by side would hide the small ones
+    sub = filters.limit(wide[["agency", "year", "flags", *chosen]], chosen[0]).sort_values("agency")
+    marks = M.flag_frame(sub, chosen)
+    for unit in sorted({M.METRICS[k].unit for k in chosen}):  # one axis per unit: 件, %, 万元 side by side would hide the small ones
         group = {k: v for k, v in labels.items() if M.METRICS[k].unit == unit}
-        ui.chart(C.grouped_bars(sub, group, filters.year, title=f"多项指标对比（{unit}）"),
-                 f"多项指标对比_{unit}_{filters.year}年", out[["机构", *group.values()]], f"grouped_{unit}")
-    ui.chart(C.heatmap(sub, labels, filters.year), f"机构指标热力图_{filters.year}年", out, "heatmap")
+        ui.chart(C.grouped_bars(sub, group, filters.year, title=f"多项指标对比（{unit}）", flags=marks, unit=unit),
+                 f"多项指标对比_{unit}_{filters.year}年", M.table_for(sub, group), f"grouped_{unit}")
+    ui.chart(C.heatmap(sub, labels, filters.year, flags=marks), f"机构指标热力图_{filters.year}年",
+             M.table_for(sub, chosen), "heatmap")

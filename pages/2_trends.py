@@ -10,25 +10,33 @@ ui.require_reports(data)
 tidy = filters.apply(data.tidy, by_year=False)
 agencies = sorted(tidy["agency"].dropna().unique())
 counts = tidy.groupby("agency")["year"].nunique().sort_values(ascending=False)
-chosen = ui.multiselect("机构", agencies, "agencies", default=list(counts.index[:5]))
+chosen = ui.multiselect("机构", agencies, "agencies", default=list(counts.index[:5]), placeholder="选择机构")
 present = set(tidy["metric"].unique())
 options = [k for k in M.METRICS if k in present]
 key = ui.select("指标", options, "metric", default="applications.new_received.total", format_func=ui.metric_label)
-st.caption("趋势图显示全部年度（不受左侧「年度」筛选影响）。" + (M.METRICS[key].definition if key else ""))
-if chosen and key:
+st.caption("趋势图显示全部年度（不受左侧「年度」筛选影响）；某年度的报告不在资料库中时，折线在该年断开。"
+           + (M.METRICS[key].definition if key else ""))
+if not chosen:
+    st.info("请在上方选择至少一个机构。")
+elif key:
     m = M.METRICS[key]
-    d = tidy[(tidy["metric"] == key) & tidy["agency"].isin(chosen)][["agency", "year", "value", "suspect"]].sort_values(
-        ["agency", "year"])
+    d = tidy[(tidy["metric"] == key) & tidy["agency"].isin(chosen)][["agency", "year", "value", "suspect", "flag"]]
+    d = d.sort_values(["agency", "year"])
     if d.empty:
-        st.info("所选机构没有该指标的数据。")
+        st.info(f"所选机构的报告中没有「{m.label}」数据。")
     else:
-        out = d.assign(suspect=d["suspect"].map({True: "可疑", False: ""})).rename(
-            columns={"agency": "机构", "year": "年度", "value": m.label, "suspect": "数值可疑"})
+        out = d.assign(unit=m.unit).rename(columns={"agency": "机构", "year": "年度", "value": m.label, "unit": "单位",
+                                                    "flag": "校验发现"}).drop(columns="suspect")
         palette = C.colours(chosen)
         ui.chart(C.trend_lines(d, m.label, m.unit, palette), f"{m.label}_年度趋势", out, "trend")
-        d = M.year_over_year(d[~d["suspect"].astype(bool)].drop(columns="suspect"))  # no change computed from a doubted value
+        single = sorted(set(chosen) - set(d.groupby("agency")["year"].nunique().loc[lambda n: n > 1].index))
+        if single:
+            st.caption("只有一个年度入库的机构（图中为单独的点）：" + "、".join(ui.md(a) for a in single))
+        # no change computed from a doubted value
+        d = M.year_over_year(d[~d["suspect"].astype(bool)].drop(columns=["suspect", "flag"]))
         if d["change"].notna().any():
-            out = d.rename(columns={"agency": "机构", "year": "年度", "value": m.label, "change": "同比变化（%）"})
+            out = d.assign(unit="%").rename(columns={"agency": "机构", "year": "年度", "value": m.label,
+                                                     "change": "同比变化", "unit": "单位"})
             ui.chart(C.yoy_bars(d, m.label, palette), f"{m.label}_同比变化", out, "yoy")
         else:
-            st.info("同比变化需要同一机构相邻两个年度的数据（上年为 0 时不计算）。")
+            st.info("同比变化需要同一机构相邻两个年度的报告都在资料库中（上年为 0 时不计算）。")

@@ -1,4 +1,5 @@
 """申请办理: received vs handled, outcome composition, applicant types, rates with definitions."""
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -12,33 +13,47 @@ wide = filters.limit(wide, "applications.total.total").sort_values("agency")
 if filters.top and len(wide) == filters.top:
     st.caption(f"图表显示办结总数最多的 {filters.top} 个机构（可在左侧「图表中的机构」调整）。")
 year = filters.year
+
+
+def draw(title: str, keys: dict[str, str], name: str, chart) -> None:
+    """A chart of these columns, or a sentence when no report in view gives any of them."""
+    present = [k for k in keys if k in wide and wide[k].notna().any()]
+    if not present:
+        st.info(f"{title}：所选机构的报告中没有这些数据（表格未填写或未读到）。")
+        return
+    sub = wide[["report_id", "agency", "year", "flags", *present]]
+    ui.chart(chart(sub, {k: keys[k] for k in present}, M.flag_frame(sub, present)), f"{name}_{year}年",
+             ui.with_links(M.table_for(sub, present, keys), sub), name)
+
+
 flow = {"applications.new_received.total": "本年新收", "applications.carried_over.total": "上年结转",
         "applications.total.total": "（七）办结总计", "applications.carried_forward.total": "结转下年度"}
-sub = wide[["agency", *[k for k in flow if k in wide]]]
-ui.chart(C.grouped_bars(sub, flow, year, title="收到与办结"), f"收办情况_{year}年", sub.rename(columns={"agency": "机构", **flow}), "flow")
+draw("收到与办结", flow, "收办情况", lambda sub, labels, marks: C.grouped_bars(sub, labels, year, "收到与办结", flags=marks))
 
 st.subheader("办理结果构成")
 outcome = {"applications.granted.total": "予以公开", "applications.partial.total": "部分公开",
            "derived.denied": "不予公开", "derived.unable": "无法提供", "derived.rejected": "不予处理",
            "derived.other_handling": "其他处理"}
 mode = ui.radio("显示方式", ["件数", "占比"], "mode")
-sub = wide[["agency", *[k for k in outcome if k in wide]]]
-ui.chart(C.stacked(sub, outcome, "办理结果构成", year, share=mode == "占比"), f"办理结果构成_{year}年",
-         sub.rename(columns={"agency": "机构", **outcome}), "outcome")
+draw("办理结果构成", outcome, "办理结果构成",
+     lambda sub, labels, marks: C.stacked(sub, labels, "办理结果构成", year, share=mode == "占比", flags=marks))
 
 st.subheader("申请人类型（本年新收）")
 applicants = {f"applications.new_received.{c}": label for c, label in F.APPLICANT_COLUMNS[:-1]}
-sub = wide[["agency", *[k for k in applicants if k in wide]]]
-ui.chart(C.stacked(sub, applicants, "本年新收申请：申请人类型", year, share=mode == "占比"), f"申请人类型_{year}年",
-         sub.rename(columns={"agency": "机构", **applicants}), "applicants")
+draw("申请人类型", applicants, "申请人类型",
+     lambda sub, labels, marks: C.stacked(sub, labels, "本年新收申请：申请人类型", year, share=mode == "占比", flags=marks))
 
 st.subheader("比率")
 rates = ["derived.open_rate", "derived.denied_rate", "derived.unable_rate", "derived.rejected_rate",
          "derived.carry_forward_rate"]
 for key in rates:
     st.caption(M.METRICS[key].definition)
-table = wide[["agency", *rates]].astype({k: float for k in rates}).rename(
-    columns={"agency": "机构", **{k: M.METRICS[k].label + "（%）" for k in rates}})
+table = M.table_for(wide, rates)
+why = pd.concat([M.left_out(wide, k).assign(rate=M.METRICS[k].label) for k in rates])
+reasons = why.groupby("agency").apply(lambda g: "；".join(f"{r}：{w}" for r, w in zip(g["rate"], g["reason"])),
+                                      include_groups=False) if not why.empty else pd.Series(dtype=str)
+table["未计算的原因"] = table["机构"].map(reasons).fillna("")
 st.dataframe(table, hide_index=True, height="content", placeholder="—",
-             column_config={c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns[1:]})
-st.caption("「—」表示分母为 0 或数据缺失，不计算比率。")
+             column_config={c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns if c.endswith("（%）")}
+             | {"年度": st.column_config.NumberColumn("年度", format="%d")})
+st.caption("「—」：该机构的比率未计算（原因见最后一列）。标有校验发现的，比率所依据的数值来自表格不平衡的报告。")

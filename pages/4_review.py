@@ -16,19 +16,27 @@ year = filters.year
 results = {c: label for c, label in F.REVIEW_COLUMNS if c != "total"}
 for group, group_label in F.REVIEW_GROUPS:
     cats = {f"{group}.{c}": label for c, label in results.items()}
-    sub = wide[["agency", *[k for k in cats if k in wide]]]
-    if sub.drop(columns="agency").fillna(0).to_numpy().sum() == 0:
+    present = [k for k in cats if k in wide and wide[k].notna().any()]
+    total = [f"{group}.total"] if f"{group}.total" in wide else []
+    sub = wide[["report_id", "agency", "year", "flags", *present, *total]]
+    if not present:
+        st.info(f"{group_label}：所选机构的报告中没有这些数据（表格未填写或未读到）。")
+        continue
+    if sub[present].fillna(0).to_numpy().sum() == 0 and not M.flag_frame(sub, present).to_numpy().any():
         st.caption(f"{group_label}：所选机构均为 0 件或未填写。")
         continue
-    ui.chart(C.stacked(sub, cats, f"{group_label}：办理结果", year), f"{group_label}_{year}年",
-             sub.rename(columns={"agency": "机构", **cats}), group)
+    ui.chart(C.stacked(sub, {k: cats[k] for k in present}, f"{group_label}：办理结果", year,
+                       flags=M.flag_frame(sub, present)),
+             f"{group_label}_{year}年", ui.with_links(M.table_for(sub, [*present, *total]), sub), group)
 st.subheader("纠错率")
 for key in ("derived.review_correction_rate", "derived.litigation_correction_rate"):
     m = M.METRICS[key]
     st.caption(m.definition)
-    table = wide[["agency", key]].rename(columns={key: "value"})
+    table = wide[["agency", key]].rename(columns={key: "value"}).assign(flag=M.flag_frame(wide, [key])[key])
+    left_out = M.left_out(wide, key)
     if table["value"].notna().any():
-        ui.chart(C.ranked_bars(table, m.label, m.unit, year, M.peer_mean(table["value"])), f"{m.label}_{year}年",
-                 table.rename(columns={"agency": "机构", "value": m.label}), key)
+        ui.chart(C.ranked_bars(table, m.label, m.unit, year, M.peer_mean(table["value"]), left_out=left_out),
+                 f"{m.label}_{year}年", ui.with_links(M.table_for(wide, [key]), wide), key)
     else:
         st.info(f"{m.label}：所选机构没有已审结的案件，不计算。")
+    ui.left_out_note(left_out, m.label)

@@ -12,10 +12,10 @@ for key, note in (("proactive.fees.amount_wan", "表二「第二十条第（八�
     m = M.METRICS[key]
     st.subheader(m.label)
     st.caption(note + "未填写的机构不显示。")
-    table = wide[["agency", key]].rename(columns={key: "value"}) if key in wide else None
-    if table is None or table["value"].notna().sum() == 0:
+    if key not in wide or wide[key].notna().sum() == 0:
         st.info(f"所选机构的报告中没有{m.label}数据。")
         continue
+    table = wide[["agency", key]].rename(columns={key: "value"}).assign(flag=M.flag_frame(wide, [key])[key])
     ui.chart(C.ranked_bars(filters.limit(table, "value"), m.label, m.unit, filters.year, M.peer_mean(table["value"]),
                            of=int(table["value"].notna().sum())),
-             f"{m.label}_{filters.year}年", table.rename(columns={"agency": "机构", "value": f"{m.label}（{m.unit}）"}), key)
+             f"{m.label}_{filters.year}年", ui.with_links(M.table_for(wide, [key]), wide), key)

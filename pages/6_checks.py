@@ -1,4 +1,5 @@
-"""数据校验: every warning in the library (incl. cross-year R5, R7, R8), filterable, with links."""
+"""数据校验: every finding in the library (incl. cross-year R5, R7, R8), most severe first, filterable,
+each with a link to the report; the per-agency summary and the incompletely read reports below."""
 import pandas as pd
 import streamlit as st
 
@@ -7,13 +8,25 @@ from core import charts as C
 from core import metrics as M
 from core.checks import rule_name
 
+ORDER = {"error": 0, "warning": 1, "info": 2}
+TINT = {"错误": "background-color: #f8d0cb; color: #7a1d14; font-weight: 600",
+        "警告": "background-color: #fbe7b0; color: #6b4a00", "提示": "background-color: #eef1f5; color: #4b5563"}
+
 data, filters = ui.frame("数据校验")
 ui.require_reports(data)
-st.caption("显示所有年度（不受左侧「年度」筛选影响）。「错误」指报告自身表格不平衡（R1–R4），本身就是督查发现。")
+st.caption("显示所有年度（不受左侧「年度」筛选影响）。「错误」指报告自身表格不平衡（R1–R4），本身就是督查发现；"
+           "「提示」包括「无法核验」（有单元格未读到，规则无法判断，不计为错误）。")
 w = filters.apply(data.warnings, by_year=False)
+counts = w["severity"].value_counts()
+a, b, c = st.columns(3)
+a.metric("错误", int(counts.get("error", 0)), f"{w[w['severity'] == 'error']['report_id'].nunique()} 份报告",
+         delta_color="gray", delta_arrow="off", help="R1–R4：报告自身表格不平衡")
+b.metric("警告", int(counts.get("warning", 0)))
+c.metric("提示", int(counts.get("info", 0)), help="含「无法核验」：未读到单元格，不计为错误")
+
 c1, c2, c3 = st.columns(3)
 severities = ui.multiselect("严重程度", ["error", "warning", "info"], "severity", default=["error", "warning"],
-                            container=c1, format_func=lambda s: C.SEVERITY_LABELS[s])
+                            container=c1, format_func=lambda s: C.SEVERITY_LABELS[s], placeholder="全部")
 rules = ui.multiselect("规则", sorted(set(w["rule"])), "rules", container=c2, format_func=rule_name,
                        placeholder="全部规则")
 agencies = ui.multiselect("机构", sorted(w["agency"].dropna().unique()), "agency", container=c3, placeholder="全部机构")
@@ -22,45 +35,47 @@ if rules:
     shown = shown[shown["rule"].isin(rules)]
 if agencies:
     shown = shown[shown["agency"].isin(agencies)]
+shown = shown.assign(_order=shown["severity"].map(ORDER)).sort_values(["_order", "agency", "year", "rule"])
 
-st.subheader("各机构质量概况")
-quality = (w.assign(n=1).pivot_table(index="agency", columns="severity", values="n", aggfunc="sum", fill_value=0)
-           .reindex(columns=["error", "warning", "info"], fill_value=0)
-           .rename(columns=C.SEVERITY_LABELS).reset_index().rename(columns={"agency": "机构"}))
 reported = data.wide[data.wide["agency"].isin(filters.agencies(data.wide["agency"].dropna().unique()))]
-complete = M.completeness_frame(reported, by="agency")[["agency", "完整度"]].rename(columns={"agency": "机构"})
-quality = reported.groupby("agency").size().rename("报告数").reset_index().rename(columns={"agency": "机构"}).merge(
-    quality, on="机构", how="left").fillna(0).merge(complete, on="机构", how="left")
-st.dataframe(quality.sort_values(["错误", "警告"], ascending=False), hide_index=True, height="content",
-             column_order=["机构", "报告数", "完整度", "错误", "警告", "提示"],
-             column_config={"完整度": st.column_config.TextColumn("完整度", help="读到的单元格占模板单元格的比例（该机构各报告合计）")})
-
 per_report = M.completeness_frame(reported).merge(reported[["report_id", "agency", "year", "file"]], on="report_id")
-incomplete = per_report[per_report["unread"] > 0]
-if not incomplete.empty:
-    st.subheader(f"未完整读取的报告（{len(incomplete)} 份）")
-    st.info("这些报告中有单元格未读到（解析器未找到该行，或无法识别该格）。涉及这些单元格的勾稽规则为「无法核验」，"
-            "记为「提示」，不计为错误；在上方「严重程度」中选择「提示」即可查看。")
-    st.dataframe(pd.DataFrame({"机构": incomplete["agency"], "年度": incomplete["year"].astype("Int64"),
-                               "文件": incomplete["file"], "完整度": incomplete["完整度"],
-                               "未读到": incomplete["unread"].astype(int),
-                               "报告": [f"/report?id={i}" for i in incomplete["report_id"]]}),
-                 hide_index=True, height="content",
-                 column_config={"报告": st.column_config.LinkColumn("报告", display_text="查看", width="small"),
-                                "年度": st.column_config.NumberColumn("年度", format="%d", width="small"),
-                                "未读到": st.column_config.NumberColumn("未读到（格）", width="small")})
 
 st.subheader(f"校验发现（{len(shown)} 条）")
 table = pd.DataFrame({
-    "严重程度": shown["severity"].map(C.SEVERITY_LABELS), "规则": shown["rule"].map(rule_name),
-    "机构": shown["agency"], "年度": shown["year"].astype("Int64"), "说明": shown["message"],
-    "涉及单元格": shown["fields"], "位置": shown["where"],
+    "严重程度": shown["severity"].map(C.SEVERITY_LABELS), "机构": shown["agency"], "年度": shown["year"].astype("Int64"),
+    "规则": shown["rule"].map(rule_name), "说明": shown["message"], "位置": shown["where"], "涉及单元格": shown["fields"],
     "完整度": shown["report_id"].map(per_report.set_index("report_id")["完整度"]).fillna("—"),
-    "报告": [f"/report?id={i}" for i in shown["report_id"]]})
-st.dataframe(table, hide_index=True, height="content",
-             column_order=["严重程度", "规则", "机构", "年度", "完整度", "说明", "报告", "涉及单元格", "位置"],
+    "报告": [ui.report_url(i) for i in shown["report_id"]]})
+st.dataframe(table.style.map(lambda v: TINT.get(v, ""), subset=["严重程度"]), hide_index=True, row_height=66,
+             height=min(66 * len(table) + 40, 700),
              column_config={"报告": st.column_config.LinkColumn("报告", display_text="查看", width="small"),
                             "严重程度": st.column_config.TextColumn("严重程度", width="small"),
                             "年度": st.column_config.NumberColumn("年度", format="%d", width="small"),
-                            "说明": st.column_config.TextColumn("说明", width="large")})
+                            "规则": st.column_config.TextColumn("规则", width="medium"),
+                            "说明": st.column_config.TextColumn("说明", width=460)})
 st.download_button("下载校验发现（CSV）", C.to_csv(table), file_name="校验发现.csv", mime="text/csv")
+
+incomplete = per_report[per_report["unread"] > 0]
+if not incomplete.empty:
+    with st.expander(f"未完整读取的报告（{len(incomplete)} 份）"):
+        st.info("这些报告中有单元格未读到（解析器未找到该行，或无法识别该格）。涉及这些单元格的勾稽规则为「无法核验」，"
+                "记为「提示」，不计为错误；在上方「严重程度」中选择「提示」即可查看。")
+        st.dataframe(pd.DataFrame({"机构": incomplete["agency"], "年度": incomplete["year"].astype("Int64"),
+                                   "文件": incomplete["file"], "完整度": incomplete["完整度"],
+                                   "未读到": incomplete["unread"].astype(int),
+                                   "报告": [ui.report_url(i) for i in incomplete["report_id"]]}),
+                     hide_index=True, height="content",
+                     column_config={"报告": st.column_config.LinkColumn("报告", display_text="查看", width="small"),
+                                    "年度": st.column_config.NumberColumn("年度", format="%d", width="small"),
+                                    "未读到": st.column_config.NumberColumn("未读到（格）", width="small")})
+
+with st.expander("各机构质量概况"):
+    quality = (w.assign(n=1).pivot_table(index="agency", columns="severity", values="n", aggfunc="sum", fill_value=0)
+               .reindex(columns=["error", "warning", "info"], fill_value=0)
+               .rename(columns=C.SEVERITY_LABELS).reset_index().rename(columns={"agency": "机构"}))
+    complete = M.completeness_frame(reported, by="agency")[["agency", "完整度"]].rename(columns={"agency": "机构"})
+    quality = reported.groupby("agency").size().rename("报告数").reset_index().rename(columns={"agency": "机构"}).merge(
+        quality, on="机构", how="left").fillna(0).merge(complete, on="机构", how="left")
+    st.dataframe(C.whole_numbers(quality.sort_values(["错误", "警告"], ascending=False)), hide_index=True, height="content",
+                 column_order=["机构", "报告数", "完整度", "错误", "警告", "提示"],
+                 column_config={"完整度": st.column_config.TextColumn("完整度", help="读到的单元格占模板单元格的比例（该机构各报告合计）")})

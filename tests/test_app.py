@@ -16,8 +16,10 @@ PAGES = ["app.py", "pages/1_compare.py", "pages/2_trends.py", "pages/3_applicati
 TITLES = ["总览", "机构对比", "年度趋势", "申请办理", "复议诉讼", "收费", "数据校验", "上传报告", "报告详情"]
 
 
-def run(page: str, db, params: dict | None = None) -> AppTest:
+def run(page: str, db, params: dict | None = None, data: str = "real") -> AppTest:
+    """`page` on the library `db` (data="demo": the demonstration library, kept in GOVREPORT_DEMO_DB)."""
     os.environ["GOVREPORT_DB"] = str(db)
+    os.environ["GOVREPORT_DATA"] = data
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for k, v in (params or {}).items():
         at.query_params[k] = v
@@ -92,7 +94,7 @@ def test_url_state_restores_the_metric(bundled):
 
 def test_checks_page_lists_the_r2_break_of_the_2020_report(bundled):
     at = run("pages/6_checks.py", bundled, {"severity": "error"})
-    table = at.dataframe[-1].value
+    table = at.dataframe[0].value  # the findings come first, above the summaries
     r2 = table[table["规则"].str.startswith("R2")]
     if not len(r2):
         pytest.skip("no sample report with an R2 break is bundled")
@@ -217,11 +219,12 @@ def test_upload_and_checks_pages_show_completeness(damaged, tmp_path):
     at = run("pages/7_upload.py", db)
     at.file_uploader[0].set_value([("damaged.txt", damaged_text().encode(), "text/plain")])
     at.button[0].click().run()
-    assert any("完整度 96.5%（193/200 格）" in s.value for s in at.success)
-    assert any("无法核验" in i.value for i in at.info)
+    line = _lines(at)[0]
+    assert "完整度 96.5%（193/200 格）" in line and not at.error  # a row not read is no error
+    assert any("无法核验 7 条（不计为错误）" in c.value for c in at.caption)
 
     at = run("pages/6_checks.py", damaged[0], {"severity": "info"})
-    findings = at.dataframe[-1].value
+    findings = at.dataframe[0].value
     assert set(findings["完整度"]) == {"96.5%（193/200 格）"}  # the R2 「无法核验」 notes of the damaged report
     listed = next(d.value for d in at.dataframe if "未读到" in d.value.columns)
     assert list(listed["完整度"]) == ["96.5%（193/200 格）"]
@@ -296,7 +299,7 @@ def test_file_names_and_agencies_reach_the_page_only_escaped(tmp_path):
         agency = stored[name].printed_agency
         assert ui.md(name) in line.value and ui.md(agency) in line.value
         assert plain(line.value).startswith(f"✓ {name}：已入库。　{agency}　2023年")
-    assert [e.label for e in at.expander] == [f"预览：{ui.md(n)}" for n in names]
+    assert [e.label for e in at.expander] == [f"主要数值与无法核验的规则：{ui.md(n)}" for n in names]
     for s in stored.values():
         at = run("pages/8_report.py", db, {"id": str(s.id)})
         assert at.subheader[0].value == f"{ui.md(s.agency)}　2023年度报告"
@@ -329,9 +332,9 @@ def _upload_three(tmp_path):
 
 
 def _lines(at) -> list[str]:
-    """The result lines in page order: ✓ stored, ↺ duplicate, ✗ refused."""
+    """The result lines in page order: ✓ stored, ⚠ stored with findings, ↺ duplicate, ✗ refused."""
     alerts = [n for n in at.main if getattr(n, "type", None) in ("success", "warning", "error", "info")]
-    return [plain(a.value) for a in alerts if a.value[:1] in ("✓", "↺", "✗")]
+    return [plain(a.value) for a in alerts if a.value[:1] in ("✓", "⚠", "↺", "✗")]
 
 
 def test_a_broken_file_between_two_good_ones_is_its_own_line(tmp_path):

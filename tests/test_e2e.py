@@ -52,7 +52,7 @@ class Server:
     def __init__(self, db: Path, samples: Path) -> None:
         self.port = _free_port()
         self.log = tempfile.TemporaryFile()
-        env = dict(os.environ, GOVREPORT_DB=str(db), GOVREPORT_SAMPLES=str(samples))
+        env = dict(os.environ, GOVREPORT_DB=str(db), GOVREPORT_SAMPLES=str(samples), GOVREPORT_DATA="real")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={self.port}",
              "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--global.developmentMode=false"],

@@ -93,5 +93,7 @@ def test_a_doubted_value_is_left_out_of_rates_and_marked_in_charts(tmp_path):
     tidy = M.tidy(lib.current())
     row = tidy[tidy["metric"] == "applications.granted.total"]
     assert bool(row["suspect"].iloc[0]) and not tidy[tidy["metric"] == "applications.partial.total"]["suspect"].iloc[0]
-    fig = C.ranked_bars(row.assign(agency="某机构")[["agency", "value", "suspect"]], "予以公开", "件", 2023)
-    assert "⚠" in fig.data[0].text[0] and "数值可疑" in fig.layout.title.text
+    assert "R2" in row["flag"].iloc[0]  # the first finding on it: -5 also breaks its column's sum
+    fig = C.ranked_bars(row.assign(agency="某机构")[["agency", "value", "flag"]], "予以公开", "件", 2023)
+    note = " ".join(a.text for a in fig.layout.annotations)
+    assert "⚠" in fig.data[0].text[0] and "某机构" in note and "R2" in note
