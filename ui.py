@@ -174,6 +174,7 @@ def multiselect(label: str, options: list, key: str, default: list | None = None
     wanted = [w for w in _param(key).split(",") if w]
     by_text = {str(o): o for o in options}
     chosen = [by_text[w] for w in wanted if w in by_text] or [d for d in (default or []) if d in options]
+    kw.setdefault("placeholder", "请选择")  # Streamlit's own is English (「Choose options」)
     value = container.multiselect(label, options, default=chosen, key=f"w_{key}", **kw)
     _remember(key, value)
     return value

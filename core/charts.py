@@ -136,9 +136,9 @@ def _footnote(fig: go.Figure, flagged: list[tuple[str, str]], extra: str = "") -
     if not lines:
         return
     fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                       yshift=-34, showarrow=False, align="left", font={"size": 11, "color": "#8a2a22" if flagged else "#555"})
-    fig.update_layout(margin_b=(fig.layout.margin.b or 40) + 16 * len(lines) + 10,
-                      height=(fig.layout.height or 400) + 16 * len(lines) + 10)
+                       yshift=-52, showarrow=False, align="left", font={"size": 11, "color": "#8a2a22" if flagged else "#555"})
+    fig.update_layout(margin_b=(fig.layout.margin.b or 40) + 16 * len(lines) + 30,
+                      height=(fig.layout.height or 400) + 16 * len(lines) + 30)
 
 
 def _short(message: str, width: int = 70) -> str:
@@ -200,7 +200,7 @@ def grouped_bars(df: pd.DataFrame, labels: dict[str, str], year: int | None, tit
         flagged += [(f"{a}·{label}", m) for a, m in zip(df["agency"], marks) if m]
     fig.update_layout(barmode="group")
     value_axis(fig, "x", pd.concat([df[k] for k in labels if k in df]) if len(df) else [], unit)
-    fig = _style(fig, title, f"{year}年｜" + "、".join(labels.values()) + "｜「—」：报告未填写或未读到",
+    fig = _style(fig, title, f"{year}年｜「—」：报告未填写或未读到",
                  height=max(360, 80 + 26 * len(df) * max(1, len(labels))))
     _footnote(fig, flagged)
     return fig
@@ -267,7 +267,7 @@ def trend_lines(df: pd.DataFrame, label: str, unit: str, palette: dict[str, str]
         flag = _flags(d)
         offset = (i - (n - 1) / 2) * dodge
         shown = [number(v, unit) + (FLAG_MARK if f else "") if not _missing(v) else "未入库" for v, f in zip(d["value"], flag)]
-        fig.add_scatter(x=[y + offset for y in years], y=d["value"], mode="lines+markers", name=text(agency),
+        fig.add_scatter(x=[y + offset for y in years], y=d["value"].to_numpy(dtype=float), mode="lines+markers", name=text(agency),
                         line_color=palette.get(agency), connectgaps=False, customdata=list(zip(years, shown)),
                         marker={"symbol": [("x" if f else SYMBOLS[i % len(SYMBOLS)]) for f in flag],
                                 "size": [12 if f else 9 for f in flag], "line": {"width": 1, "color": "white"}},
@@ -290,7 +290,8 @@ def trend_lines(df: pd.DataFrame, label: str, unit: str, palette: dict[str, str]
                                arrowcolor="#bbb", standoff=4, font={"size": 12, "color": palette.get(e[2])})
         span = max(span, (placed[-1] + gap) if placed else span)
     years = sorted({int(y) for y in df["year"]})
-    fig.update_xaxes(dtick=1, tickformat="d", title_text="年度", range=[years[0] - 0.4, years[-1] + 1.1] if years else None)
+    fig.update_xaxes(tickvals=years, ticktext=[str(y) for y in years], title_text="年度",
+                     range=[years[0] - 0.4, years[-1] + 1.1] if years else None)
     fig.update_yaxes(range=[0, span])
     value_axis(fig, "y", df["value"], unit)
     _unit_label(fig, unit)
@@ -312,7 +313,7 @@ def yoy_bars(df: pd.DataFrame, label: str, palette: dict[str, str] | None = None
     fig.update_xaxes(dtick=1, tickformat="d", title_text="年度")
     fig.update_yaxes(zeroline=True)
     value_axis(fig, "y", d["change"], "%")
-    _unit_label(fig, "%（与上一年度相比）")
+    _unit_label(fig, "%")
     return _style(fig, f"{label}：同比变化", f"{_years(d['year'])}｜只比较相邻两个年度都入库的机构", height=420)
 
 
@@ -337,7 +338,7 @@ def stacked(df: pd.DataFrame, categories: dict[str, str], title: str, year: int 
         marks = list(flags[key]) if flags is not None and key in flags else [""] * len(d)
         labels = [(number(v, unit) if v and v == v else "") + (FLAG_MARK if m else "") for v, m in zip(values[key], marks)]
         fig.add_bar(name=categories[key], y=y, x=values[key], orientation="h", text=labels, textposition="inside",
-                    insidetextanchor="middle", customdata=[number(v, "件") if v == v else "—" for v in raw[key]],
+                    insidetextanchor="middle", textangle=0, customdata=[number(v, "件") if v == v else "—" for v in raw[key]],
                     hovertemplate="%{y}<br>" + categories[key] + "：%{customdata}件<extra></extra>")
         flagged += [(f"{a}·{categories[key]}", m) for a, m in zip(d["agency"], marks) if m]
     ends = [("未填写或未读到" if e else (f"共 {number(t)} 件" if share else number(t)))
@@ -369,7 +370,6 @@ def coverage_grid(grid: pd.DataFrame) -> go.Figure:
         texttemplate="%{text}", colorscale=[[0, "#eef0f3"], [0.5, "#cfe8d5"], [1, "#f5c6c0"]], zmin=-1, zmax=1,
         showscale=False, xgap=3, ygap=3, hovertemplate="%{y}｜%{x}：%{text}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top")
     return _style(fig, "资料库收录情况：机构 × 年度",
                   f"{_years(grid.columns)}｜{len(grid)} 个机构｜「未入库」：资料库中没有该年度的报告（不代表机构未发布）",
                   height=max(300, 120 + (16 * lines + 14) * len(grid)))
@@ -382,9 +382,10 @@ def warning_summary(df: pd.DataFrame) -> go.Figure:
         d = df[df["severity"] == severity]
         if len(d):
             fig.add_bar(x=d["rule"], y=d["count"], name=SEVERITY_LABELS[severity],
-                        marker_color=SEVERITY_COLOURS[severity], text=d["count"], textposition="inside")
+                        marker_color=SEVERITY_COLOURS[severity], text=d["count"], textposition="auto",
+                        textangle=0, cliponaxis=False)
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(title_text="条数")
+    _unit_label(fig, "条")
     return _style(fig, "校验发现：按规则统计", f"共 {int(df['count'].sum())} 条", height=380)
 
 

@@ -51,8 +51,9 @@ st.dataframe(table.style.map(lambda v: TINT.get(v, ""), subset=["严重程度"])
              column_config={"报告": st.column_config.LinkColumn("报告", display_text="查看", width="small"),
                             "严重程度": st.column_config.TextColumn("严重程度", width="small"),
                             "年度": st.column_config.NumberColumn("年度", format="%d", width="small"),
-                            "规则": st.column_config.TextColumn("规则", width="medium"),
-                            "说明": st.column_config.TextColumn("说明", width=460)})
+                            "机构": st.column_config.TextColumn("机构", width=130),
+                            "规则": st.column_config.TextColumn("规则", width=130),
+                            "说明": st.column_config.TextColumn("说明", width=380)})
 st.download_button("下载校验发现（CSV）", C.to_csv(table), file_name="校验发现.csv", mime="text/csv")
 
 incomplete = per_report[per_report["unread"] > 0]

@@ -1,0 +1,238 @@
+"""What a briefing takes from the dashboard must be true as drawn: findings travel with the numbers,
+missing is neither zero nor non-compliance, numbers read the Chinese way, the demonstration library is
+never mistaken for real data. AppTest on the demonstration library (several years, gaps, four planted
+findings) and on small libraries built for one defect each."""
+import base64
+import io
+import json
+import os
+import random
+import re
+
+import pandas as pd
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from core import charts as C
+from core import metrics as M
+from core.library import DEMO_DIR, Library
+from core.synthetic import make_report, render_text
+from test_app import figures, run
+
+DEMO_AGENCIES = 8
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """A real library that is empty (so pages open on the demonstration) and the demonstration library."""
+    folder = tmp_path_factory.mktemp("demo")
+    Library(folder / "real.sqlite3").ensure_seeded(folder)  # nothing to load
+    os.environ["GOVREPORT_DEMO_DB"] = str(folder / "demo.sqlite3")
+    yield folder / "real.sqlite3"
+    del os.environ["GOVREPORT_DEMO_DB"]
+
+
+def demo_run(page, real, params=None):
+    os.environ["GOVREPORT_DATA"] = ""
+    at = run(page, real, params, data="")
+    return at
+
+
+def values(array) -> list:
+    """A trace's array as plotly.js reads it: plain, or base64 typed-array ({"dtype", "bdata"})."""
+    if isinstance(array, dict):
+        return list(np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]))
+    return list(array)
+
+
+def annotations(fig: dict) -> str:
+    return " ".join(a.get("text", "") for a in fig["layout"].get("annotations", []))
+
+
+# ---- the demonstration library ------------------------------------------------------------------
+
+def test_a_first_start_shows_the_demonstration_with_a_banner_and_a_way_back(demo):
+    at = demo_run("app.py", demo)
+    banner = " ".join(m.value for m in at.markdown)
+    assert "演示数据" in banner and "虚构" in banner
+    assert at.metric[1].value == str(DEMO_AGENCIES) and at.metric[2].value == "2020–2024"
+    assert at.toggle[0].value is True
+    at.button(key="leave_demo").click().run()
+    assert at.query_params["data"] in ("real", ["real"])
+    assert "虚构" not in " ".join(m.value for m in at.markdown)
+    assert any("资料库中还没有报告" in i.value for i in at.info)  # the real library, still empty
+
+
+@pytest.mark.parametrize("page", ["pages/1_compare.py", "pages/2_trends.py", "pages/6_checks.py", "pages/8_report.py"])
+def test_every_page_of_the_demonstration_says_so(demo, page):
+    at = demo_run(page, demo)
+    assert any("虚构的「演示市」各机构" in m.value for m in at.markdown)
+
+
+def test_the_setting_opens_the_real_library_and_uploads_never_land_in_the_demonstration(demo, tmp_path):
+    os.environ["GOVREPORT_DB"] = str(demo)
+    at = run("pages/7_upload.py", demo, data="")
+    assert any("正式资料库" in i.value for i in at.info)
+    r = make_report(random.Random(5), template="2021", agency="丁县民政局", year=2023)
+    at.file_uploader[0].set_value([("丁县.txt", render_text(r, "tab_grid").encode(), "text/plain")])
+    at.button[-1].click().run()
+    assert [s.agency for s in Library(demo).all()] == ["丁县民政局"]
+    assert "丁县民政局" not in {s.agency for s in Library(os.environ["GOVREPORT_DEMO_DB"]).all()}
+    # once the real library holds an upload, a page without ?data= opens it
+    at = run("app.py", demo, data="")
+    assert not any("虚构" in m.value for m in at.markdown) and at.metric[1].value == "1"
+    Library(demo).delete(Library(demo).all()[0].id)
+
+
+# ---- findings travel with the numbers -------------------------------------------------------------
+
+def test_a_value_from_a_report_whose_table_does_not_add_up_is_marked_where_it_is_drawn(demo):
+    """东湖区 2022 prints 行政复议 总计 0 beside 11 cases (R4): the bars carry ⚠ and the note names R4."""
+    at = demo_run("pages/4_review.py", demo, {"data": "demo", "year": "2022"})
+    review = next(f for f in figures(at) if "行政复议" in f["layout"]["title"]["text"])
+    marked = [t for trace in review["data"] if trace.get("type") == "bar" for t in trace["text"] if "⚠" in t]
+    assert marked
+    note = annotations(review)
+    assert "东湖区人民政府" in note and "R4" in note and "总计为0" in note
+
+
+def test_a_rate_says_which_agencies_it_left_out_and_why(demo):
+    at = demo_run("pages/4_review.py", demo, {"data": "demo", "year": "2024"})
+    fig = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("<b>复议纠错率"))
+    assert "未计入" in annotations(fig) and "分母为 0" in annotations(fig)
+    assert any("复议纠错率未计算的机构" in c.value for c in at.caption)
+
+
+def test_left_out_names_the_reason_per_agency():
+    wide = pd.DataFrame([
+        {"agency": "甲", "year": 2023, "suspect": frozenset({"applications.total.total"}), "unread": frozenset(),
+         "derived.open_rate": None, "applications.total.total": -3},
+        {"agency": "乙", "year": 2023, "suspect": frozenset(), "unread": frozenset({"applications.granted.total"}),
+         "derived.open_rate": None, "applications.total.total": 5},
+        {"agency": "丙", "year": 2023, "suspect": frozenset(), "unread": frozenset(),
+         "derived.open_rate": None, "applications.total.total": 0},
+        {"agency": "丁", "year": 2023, "suspect": frozenset(), "unread": frozenset(),
+         "derived.open_rate": 50.0, "applications.total.total": 4}])
+    why = dict(zip(*M.left_out(wide, "derived.open_rate")[["agency", "reason"]].T.values))
+    assert set(why) == {"甲", "乙", "丙"}
+    assert "数值可疑" in why["甲"] and why["乙"].startswith("未读到") and "分母为 0" in why["丙"]
+
+
+# ---- missing is not zero and not non-compliance -------------------------------------------------
+
+def test_the_overview_says_未入库_never_未报送_and_one_line_per_report(demo, tmp_path):
+    at = demo_run("app.py", demo, {"data": "demo"})
+    grid = next(f for f in figures(at) if "收录情况" in f["layout"]["title"]["text"])
+    words = {w for row in grid["data"][0]["text"] for w in row}
+    assert "未入库" in words and "未报送" not in json.dumps(grid, ensure_ascii=False)
+    # one report in four formats is one line of 最近入库, with its versions counted
+    db = tmp_path / "four.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)  # nothing else in it
+    for suffix in ("txt", "pdf", "docx", "html"):
+        lib.add((ROOT / "sample_reports" / f"000_cf1e86794f147280.{suffix}").read_bytes(), f"住建局.{suffix}")
+    at = run("app.py", db)
+    latest = at.dataframe[-1].value
+    assert len(latest) == 1 and latest["版本"].iloc[0] == 4
+    assert latest["详情"].iloc[0].startswith("http") and "/report?id=" in latest["详情"].iloc[0]
+    assert at.metric[2].value == "2023"  # one year is a year, not 「2023–2023」
+
+
+def test_a_line_breaks_at_a_year_the_library_does_not_hold(demo):
+    at = demo_run("pages/2_trends.py", demo, {"data": "demo", "agencies": "演示市住房和城乡建设局,演示市生态环境局"})
+    fig = figures(at)[0]
+    line = next(t for t in fig["data"] if t["name"] == "演示市住房和城乡建设局")
+    years = [round(x) for x in values(line["x"])]
+    assert years == [2020, 2021, 2022, 2023, 2024] and np.isnan(values(line["y"])[years.index(2022)])
+    assert line["connectgaps"] is False
+    assert "断开处：该年度报告未入库" in fig["layout"]["title"]["text"]
+
+
+def test_points_that_coincide_stay_apart_and_end_labels_do_not_collide():
+    df = pd.DataFrame({"agency": ["甲县财政局", "甲县财政局", "乙县教育局", "丙县民政局"], "year": [2022, 2023, 2023, 2023],
+                       "value": [10.0, 12.0, 12.0, 12.5], "flag": ["", "", "", ""]})
+    fig = C.trend_lines(df, "新收申请", "件")
+    xs = {t.name: list(t.x) for t in fig.data}
+    assert len({xs["乙县教育局"][0], xs["甲县财政局"][-1], xs["丙县民政局"][0]}) == 3  # same year, set apart
+    labels = [a for a in fig.layout.annotations if a.showarrow]
+    assert {a.text.split()[0] for a in labels} == {"甲县财政局", "乙县教育局", "丙县民政局"}
+    ys = sorted(a.ay for a in labels)
+    assert min(b - a for a, b in zip(ys, ys[1:])) >= 0.07 * 12.5  # a label's height apart at least
+    assert fig.layout.yaxis.title.text in (None, "") and "单位：件" in [a.text for a in fig.layout.annotations]
+
+
+def test_no_applicant_breakdown_is_a_sentence_not_an_empty_axis(tmp_path):
+    db = tmp_path / "blank.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    r = make_report(random.Random(8), template="2021", agency="戊县司法局", year=2023, blank_columns=True)
+    lib.add(render_text(r, "tab_grid").encode(), "戊县.txt")
+    at = run("pages/3_applications.py", db)
+    assert any("申请人类型" in i.value and "没有这些数据" in i.value for i in at.info)
+    assert not any("申请人类型" in f["layout"]["title"]["text"] for f in figures(at))
+    # beside an agency that has one, it is a bar labelled as missing, not a bar of 0
+    other = make_report(random.Random(9), template="2021", agency="己县民政局", year=2023, blank_columns=False)
+    lib.add(render_text(other, "tab_grid").encode(), "己县.txt")
+    fig = next(f for f in figures(run("pages/3_applications.py", db)) if "申请人类型" in f["layout"]["title"]["text"])
+    ends = next(t for t in fig["data"] if t.get("mode") == "text")["text"]
+    assert "未填写或未读到" in ends and sum(e == "未填写或未读到" for e in ends) == 1
+
+
+def test_grouped_bars_label_every_value_and_tell_zero_from_missing():
+    df = pd.DataFrame({"agency": ["甲", "乙"], "a": [0.0, None], "b": [23.0, 12345.0]})
+    fig = C.grouped_bars(df, {"a": "本年新收", "b": "办结"}, 2023)
+    assert list(fig.data[0].text) == ["0", "—"] and list(fig.data[1].text) == ["23", "12,345"]
+
+
+# ---- Chinese numbers, downloads -----------------------------------------------------------------
+
+def test_axes_read_the_chinese_way():
+    fig = C.ranked_bars(pd.DataFrame({"agency": ["甲", "乙"], "value": [20000.0, 350000.0]}), "收费", "万元", 2023)
+    assert fig.layout.xaxis.tickformat is None and all("k" not in t for t in fig.layout.xaxis.ticktext)
+    assert "10万" in fig.layout.xaxis.ticktext and "350,000" in fig.data[0].text
+    small = C.ranked_bars(pd.DataFrame({"agency": ["甲"], "value": [23000.0]}), "新收", "件", 2023)
+    assert small.layout.xaxis.tickformat == ",~r"  # 23,000, never 23k
+
+
+def test_downloads_write_counts_as_whole_numbers_with_year_unit_and_link(demo):
+    at = demo_run("pages/1_compare.py", demo, {"data": "demo", "year": "2023"})
+    button = next(b for b in at.get("download_button") if "CSV" in b.proto.label)
+    table = M.table_for(M.wide(Library(os.environ["GOVREPORT_DEMO_DB"]).current()), ["applications.new_received.total"])
+    text = C.to_csv(table).decode("utf-8-sig")
+    assert not re.search(r"\d\.0\b", text) and "年度" in text.splitlines()[0] and "（件）" in text.splitlines()[0]
+    assert button.proto.label == "下载数据（CSV）"
+    frame = pd.read_csv(io.StringIO(text))
+    assert frame["一、本年新收政府信息公开申请数量·全部申请人（件）"].dtype.kind == "i"
+
+
+# ---- the findings page and the upload lines -----------------------------------------------------
+
+def test_findings_come_first_most_severe_first(demo):
+    at = demo_run("pages/6_checks.py", demo, {"data": "demo", "severity": "error,warning"})
+    table = at.dataframe[0].value
+    assert list(table["严重程度"]) == sorted(table["严重程度"], key=["错误", "警告", "提示"].index)
+    assert table["严重程度"].iloc[0] == "错误" and (table["严重程度"] == "警告").any()
+    assert table["报告"].str.startswith("http").all()
+
+
+def test_an_upload_with_findings_is_not_green_and_names_them_in_chinese(tmp_path):
+    db = tmp_path / "u.sqlite3"
+    Library(db).ensure_seeded(tmp_path)
+    text = (ROOT / "sample_reports" / "000_cf1e86794f147280.txt").read_text(encoding="utf-8")
+    first = make_report(random.Random(2), template="2021", agency="淮安市洪泽区人民政府", year=2022)
+    second = make_report(random.Random(3), template="2021", agency="洪泽区人民政府", year=2023)
+    Library(db).add(render_text(first, "tab_grid").encode(), "洪泽2022.txt")
+    granted = next(ln for ln in text.splitlines() if "予以公开" in ln)
+    bumped = re.sub(r"(\d+)(\D*)$", lambda m: f"{int(m.group(1)) + 1}{m.group(2)}", granted)  # 总计 off by one: R2
+    broken = text.replace(granted, bumped)
+    at = run("pages/7_upload.py", db)
+    at.file_uploader[0].set_value([("洪泽2023.txt", render_text(second, "tab_grid").encode(), "text/plain"),
+                                   ("不平衡.txt", broken.encode(), "text/plain")])
+    at.button[-1].click().run()
+    ok = next(s.value for s in at.success)
+    assert "已归入「淮安市洪泽区人民政府」" in ok and "报告中写作「洪泽区人民政府」" in ok
+    error = next(e.value for e in at.error)
+    assert error.startswith("⚠") and "错误" in error and "不平衡" in error
+    listed = " ".join(m.value for m in at.markdown)
+    assert "R2 办理结果之和" in listed and not re.search(r"\b(missing_row|R2：)", listed)
