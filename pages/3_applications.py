@@ -52,7 +52,7 @@ table = M.table_for(wide, rates)
 why = pd.concat([M.left_out(wide, k).assign(rate=M.METRICS[k].label) for k in rates])
 reasons = why.groupby("agency").apply(lambda g: "；".join(f"{r}：{w}" for r, w in zip(g["rate"], g["reason"])),
                                       include_groups=False) if not why.empty else pd.Series(dtype=str)
-table["未计算的原因"] = table["机构"].map(reasons).fillna("")
+table["未计算的原因"] = [reasons.get(a, "") for a in table["机构"]]
 st.dataframe(table, hide_index=True, height="content", placeholder="—",
              column_config={c: st.column_config.NumberColumn(c, format="%.1f") for c in table.columns if c.endswith("（%）")}
              | {"年度": st.column_config.NumberColumn("年度", format="%d")})
