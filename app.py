@@ -29,7 +29,10 @@ totals = {
 cols = st.columns(len(totals))
 for col, (label, key) in zip(cols, totals.items()):
     value = wide[key].sum(min_count=1) if key in wide else None
-    col.metric(label, "—" if value is None or pd.isna(value) else C.number(value))
+    marked = [a for a, f in zip(wide["agency"], ui.M.flag_frame(wide, [key])[key]) if f] if key in wide else []
+    col.metric(label + (" ⚠" if marked else ""), "—" if value is None or pd.isna(value) else C.number(value),
+               help=(f"合计中含 {len(marked)} 个机构的数值来自表格不平衡或数值可疑的报告："
+                     + "、".join(ui.md(a) for a in marked) + "（见「数据校验」）") if marked else None)
 
 grid = ui.M.coverage(filters.apply(data.wide, by_year=False))
 if not grid.empty:
