@@ -132,7 +132,7 @@ def _footnote(fig: go.Figure, flagged: list[tuple[str, str]], extra: str = "") -
             lines.append(f"另有 {len(seen) - FOOTNOTE_LINES} 处，见「数据校验」")
         lines.insert(0, "⚠ 标记的数值来自表格不平衡或数值可疑的报告（数值按原文照录）：")
     if extra:
-        lines.append(text(extra))
+        lines += [text(part) for part in textwrap.wrap(extra, 80)]
     if not lines:
         return
     fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
@@ -197,7 +197,7 @@ def grouped_bars(df: pd.DataFrame, labels: dict[str, str], year: int | None, tit
         fig.add_bar(name=label, y=[wrap(a) for a in df["agency"]], x=[0 if _missing(v) else v for v in values],
                     orientation="h", text=shown, textposition="outside", cliponaxis=False, customdata=shown,
                     hovertemplate="%{y}<br>" + label + "：%{customdata}<extra></extra>")
-        flagged += [(f"{a}·{label}", m) for a, m in zip(df["agency"], marks) if m]
+        flagged += [(a, m) for a, m in zip(df["agency"], marks) if m]
     fig.update_layout(barmode="group")
     value_axis(fig, "x", pd.concat([df[k] for k in labels if k in df]) if len(df) else [], unit)
     fig = _style(fig, title, f"{year}年｜「—」：报告未填写或未读到",
@@ -222,7 +222,7 @@ def heatmap(df: pd.DataFrame, labels: dict[str, str], year: int | None, flags: p
     fig = _style(fig, "机构 × 指标热力图", f"{year}年｜颜色为该指标最大值的比例｜「—」：报告未填写或未读到",
                  height=max(320, 90 + 32 * len(df)))
     if marks is not None:
-        _footnote(fig, [(f"{a}·{labels[k]}", marks[i][j]) for i, a in enumerate(df["agency"])
+        _footnote(fig, [(a, marks[i][j]) for i, a in enumerate(df["agency"])
                         for j, k in enumerate(keys) if marks[i][j]])
     return fig
 
@@ -340,7 +340,7 @@ def stacked(df: pd.DataFrame, categories: dict[str, str], title: str, year: int 
         fig.add_bar(name=categories[key], y=y, x=values[key], orientation="h", text=labels, textposition="inside",
                     insidetextanchor="middle", textangle=0, customdata=[number(v, "件") if v == v else "—" for v in raw[key]],
                     hovertemplate="%{y}<br>" + categories[key] + "：%{customdata}件<extra></extra>")
-        flagged += [(f"{a}·{categories[key]}", m) for a, m in zip(d["agency"], marks) if m]
+        flagged += [(a, m) for a, m in zip(d["agency"], marks) if m]
     ends = [("未填写或未读到" if e else (f"共 {number(t)} 件" if share else number(t)))
             for e, t in zip(empty, totals)]
     fig.add_scatter(x=[0 if e else (100 if share else t) for e, t in zip(empty, totals)], y=y, mode="text", text=ends,

@@ -123,12 +123,13 @@ def table_for(wide: pd.DataFrame, keys, labels: dict[str, str] | None = None) ->
     return out.reset_index(drop=True)
 
 
-def derived(f, suspect: frozenset[str] = frozenset()) -> dict[str, float | None]:
-    """The derived metrics of one record (None where a denominator is zero or missing); a rate is
-    never computed from an implausible number (`suspect`)."""
+def derived(f, doubted=frozenset()) -> dict[str, float | None]:
+    """The derived metrics of one record (None where a denominator is zero or missing). A rate is
+    never computed over a `doubted` cell: an implausible number, or a table that does not add up
+    (its denominator cannot be trusted: a 总计 printed as 0 beside 11 cases gave −50 %)."""
     out = _derived(f)
     for m in DERIVED:
-        if m.unit == "%" and suspect.intersection(m.inputs):
+        if m.unit == "%" and set(doubted).intersection(m.inputs):
             out[m.key] = None
     return out
 
@@ -168,9 +169,12 @@ def left_out(wide: pd.DataFrame, key: str) -> pd.DataFrame:
     rows = []
     for _, r in wide[wide[key].isna()].iterrows():
         doubted = [k for k in m.inputs if k in (r.get("suspect") or ())]
+        unbalanced = [r["flags"][k] for k in m.inputs if k in (r.get("flags") or {})]
         unread = [k for k in m.inputs if k in (r.get("unread") or ())]
         if doubted:
             reason = f"{F.label(doubted[0])}数值可疑（不合理数值）"
+        elif unbalanced:
+            reason = f"表格不平衡（{unbalanced[0].split('：')[0]}）"
         elif unread:
             reason = f"未读到{F.label(unread[0])}" + (f" 等 {len(unread)} 格" if len(unread) > 1 else "")
         elif m.denominator and all(pd.isna(r.get(k)) for k in m.denominator):
@@ -208,7 +212,7 @@ def wide(reports: Sequence[StoredReport]) -> pd.DataFrame:
         row["flags"] = flags(s.report)
         row["unread"] = frozenset(s.report.unread)
         row.update({k: v for k, v in s.fields.items() if not k.startswith("meta.")})
-        row.update(derived(s.fields, row["suspect"]))
+        row.update(derived(s.fields, row["suspect"] | set(row["flags"])))
         rows.append(row)
     df = pd.DataFrame(rows)
     if df.empty:

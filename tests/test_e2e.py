@@ -11,6 +11,7 @@ person to look at.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -49,10 +50,12 @@ def _free_port() -> int:
 class Server:
     """`streamlit run app.py` on a free port, output to a file (a pipe can fill up and block it)."""
 
-    def __init__(self, db: Path, samples: Path) -> None:
+    def __init__(self, db: Path, samples: Path, data: str = "real", demo_db: Path | None = None) -> None:
+        """data="": the library a first start opens (the demonstration while `db` holds no upload)."""
         self.port = _free_port()
         self.log = tempfile.TemporaryFile()
-        env = dict(os.environ, GOVREPORT_DB=str(db), GOVREPORT_SAMPLES=str(samples), GOVREPORT_DATA="real")
+        env = dict(os.environ, GOVREPORT_DB=str(db), GOVREPORT_SAMPLES=str(samples), GOVREPORT_DATA=data,
+                   GOVREPORT_DEMO_DB=str(demo_db or db.with_name("demo.sqlite3")))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={self.port}",
              "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--global.developmentMode=false"],
@@ -177,6 +180,61 @@ def test_upload_compare_check_and_report_details(library_dir, browser):
         _ready(page)
         playwright.expect(page.locator("[data-testid='stTable'] td").filter(has_text="未读到")).to_have_count(7)
         _shot(page, "report-unread")
+    finally:
+        server.stop()
+
+
+def _boxes(locator) -> list[dict]:
+    return [b for b in (e.bounding_box() for e in locator.all()) if b and b["width"] and b["height"]]
+
+
+def _overlaps(boxes: list[dict]) -> list[tuple[dict, dict]]:
+    """Pairs of boxes that cover each other by more than a pixel either way."""
+    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"]) > 1
+            and min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"]) > 1]
+
+
+def test_the_demonstration_as_an_official_sees_it(tmp_path, browser):
+    """A first start: the demonstration with its banner; names in the coverage grid and the labels at
+    the ends of the trend lines do not overlap; axes read the Chinese way; the banner's button leads
+    back to the (empty) real library."""
+    (tmp_path / "samples").mkdir()
+    server = Server(tmp_path / "lib.sqlite3", tmp_path / "samples", data="")
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.goto(server.url + "/")
+        _ready(page)
+        playwright.expect(page.get_by_text("虚构的「演示市」各机构")).to_be_visible()
+        grid = page.locator("[data-testid='stPlotlyChart']").filter(has_text="资料库收录情况")
+        playwright.expect(grid).to_contain_text("未入库")
+        assert "未报送" not in grid.inner_text()
+        names = _boxes(grid.locator(".yaxislayer-above .ytick text"))
+        assert len(names) == 8 and not _overlaps(names)
+        _shot(page, "demo-overview")
+
+        page.goto(server.url + "/trends")
+        _ready(page)
+        trend = page.locator("[data-testid='stPlotlyChart']").first
+        labels = _boxes(trend.locator("g.annotation text").filter(has_text=re.compile(r"\d")))
+        assert len(labels) >= 5 and not _overlaps(labels), labels
+        ticks = [t.text_content() or "" for t in trend.locator(".ytick text").all()]
+        assert ticks and not any(re.search(r"\d[kKM]$", t) for t in ticks), ticks
+        assert "单位：件" in trend.inner_text()
+        _shot(page, "demo-trends")
+
+        page.goto(server.url + "/review?year=2022")
+        _ready(page)
+        review = page.locator("[data-testid='stPlotlyChart']").filter(has_text="行政复议：办理结果")
+        playwright.expect(review).to_contain_text("⚠")
+        playwright.expect(review).to_contain_text("演示市东湖区人民政府")
+        _shot(page, "demo-review-2022")
+
+        page.get_by_role("button", name="切换到正式资料库").click()
+        _ready(page)
+        playwright.expect(page.get_by_text("资料库中还没有报告")).to_be_visible()
+        assert "data=real" in page.url
+        playwright.expect(page.get_by_text("虚构的「演示市」各机构")).to_have_count(0)
     finally:
         server.stop()
 

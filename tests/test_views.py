@@ -95,6 +95,11 @@ def test_a_value_from_a_report_whose_table_does_not_add_up_is_marked_where_it_is
     assert marked
     note = annotations(review)
     assert "东湖区人民政府" in note and "R4" in note and "总计为0" in note
+    assert note.count("东湖区人民政府") == 1  # one line per agency and finding, not one per bar segment
+    # its correction rate would divide by a total printed as 0 (−50 %): left out, and said why
+    rate = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("<b>复议纠错率"))
+    assert "演示市东湖区人民政府（表格不平衡（R4" in annotations(rate).replace("<br>", "")
+    assert all(v >= 0 for t in rate["data"] for v in values(t["x"]))
 
 
 def test_a_rate_says_which_agencies_it_left_out_and_why(demo):
