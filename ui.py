@@ -298,10 +298,38 @@ def frame(title: str) -> tuple[Data, Filters]:
         year = select("年度", years, "year", default=_usual_year(counts), container=st) if years else None
         top = select("图表中的机构", [10, 20, 30, 50, 100, "全部"], "top", default=30, container=st,
                      format_func=lambda v: v if v == "全部" else f"前 {v} 名", help="机构较多时，图表只显示数值最大的若干个机构")
+        _briefing_button(data, chosen, year)
     if demo_shown():
         _demo_banner()
     st.title(title)
     return data, Filters(chosen.query, chosen.region, year, template, None if top == "全部" else int(top))
+
+
+def _describe(filters: Filters) -> str:
+    """The filters in words, for the briefing's cover."""
+    parts = [f"机构名称含「{filters.query}」" if filters.query else "",
+             f"地区关键词「{filters.region}」" if filters.region else "",
+             f"模板 {filters.template}" if filters.template != "全部" else ""]
+    return "；".join(p for p in parts if p)
+
+
+def _briefing_button(data: Data, filters: Filters, year: int | None) -> None:
+    """One click: the briefing pack (.docx) of the current filters, built when it is clicked (in
+    Streamlit's download thread, so no page waits for it)."""
+    demo = demo_shown()
+    source = "资料库：演示报告（虚构机构，仅供演示）" if demo else f"资料库：{default_path().name}"
+
+    def build() -> bytes:
+        from core.briefing import BriefingScope, build_briefing  # matplotlib: imported on first use only
+        scope = BriefingScope(year=year, filters=_describe(filters), source=source,
+                              **({"title": "政府信息公开工作年度报告对比简报（演示数据）"} if demo else {}))
+        return build_briefing(filters.apply(data.wide, by_year=False), filters.apply(data.tidy, by_year=False),
+                              filters.apply(data.warnings, by_year=False), scope)
+
+    st.download_button("生成简报（Word）", data=build, file_name=f"政务公开年报简报_{year or '全部'}年.docx",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", on_click="ignore",
+                       icon=":material/summarize:", key="briefing", width="stretch",
+                       help="按当前筛选生成 Word 简报：主要数据表、图表、校验发现（错误在前）、资料库未收录的年度")
 
 
 def _usual_year(counts: pd.Series) -> int | None:
@@ -315,9 +343,12 @@ def chart(fig, name: str, table: pd.DataFrame, key: str) -> None:
     """A chart, then its data as CSV (with BOM, for Excel) and as an Excel file."""
     st.plotly_chart(fig, config=C.plot_config(name), key=f"chart_{key}")
     left, right, _ = st.columns([2, 2, 5])
-    left.download_button("下载数据（CSV）", C.to_csv(table), file_name=f"{name}.csv", mime="text/csv", key=f"csv_{key}")
-    right.download_button("下载数据（Excel）", C.to_excel(table), file_name=f"{name}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}")
+    # the files are written when a button is clicked, not on every run of the page
+    left.download_button("下载数据（CSV）", lambda: C.to_csv(table), file_name=f"{name}.csv", mime="text/csv",
+                         key=f"csv_{key}", on_click="ignore")
+    right.download_button("下载数据（Excel）", lambda: C.to_excel(table), file_name=f"{name}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}",
+                          on_click="ignore")
 
 
 def require_reports(data: Data) -> None:

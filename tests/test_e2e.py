@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import docx
 import pytest
 
 from conftest import ROOT
@@ -229,6 +230,13 @@ def test_the_demonstration_as_an_official_sees_it(tmp_path, browser):
         playwright.expect(review).to_contain_text("⚠")
         playwright.expect(review).to_contain_text("演示市东湖区人民政府")
         _shot(page, "demo-review-2022")
+
+        with page.expect_download(timeout=120_000) as download:  # the briefing pack of this view
+            page.get_by_role("button", name="生成简报（Word）").click()
+        assert download.value.suggested_filename == "政务公开年报简报_2022年.docx"
+        pack = docx.Document(download.value.path())
+        text = "\n".join(p.text for p in pack.paragraphs)
+        assert "演示数据" in text and "R4" in text and len(pack.inline_shapes) >= 3
 
         page.get_by_role("button", name="切换到正式资料库").click()
         _ready(page)

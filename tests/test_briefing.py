@@ -1,0 +1,293 @@
+"""简报 (briefing pack): the .docx opens, and everything in it is the frames' numbers in words: cover
+lines, key figures per agency, four captioned pictures at print resolution, the findings errors first,
+the years 未入库; the charts draw Chinese in a CJK font without a missing glyph."""
+import datetime as dt
+import io
+import random
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from docx import Document
+from docx.shared import Cm
+from PIL import Image
+
+from core import briefing as B
+from core import briefing_charts as BC
+from core import metrics as M
+from core.checks import rule_name
+from core.library import Library
+from core.synthetic import make_report, render_text
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_reports"
+PLANTED = ("甲县财政局", 2023)
+MISSING = ("乙县教育局", 2022)
+DATE = dt.date(2025, 3, 8)
+
+
+@pytest.fixture(scope="module")
+def frames(tmp_path_factory):
+    """The bundled sample reports (text versions) plus two agencies over 2021–2024: 乙县教育局 2022
+    not in the library, 甲县财政局 2023 with one planted R2 error ((一)予以公开 one more than the
+    outcome rows allow; only the 总计 column filled, so no other rule breaks)."""
+    lib = Library(tmp_path_factory.mktemp("briefing") / "lib.sqlite3")
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        lib.add(sample.read_bytes(), sample.name)
+    rng = random.Random(3)
+    for agency in ("甲县财政局", "乙县教育局"):
+        for year in (2021, 2022, 2023, 2024):
+            if (agency, year) == MISSING:
+                continue
+            planted = (agency, year) == PLANTED
+            r = make_report(rng, template="2021", agency=agency, year=year, blank_columns=planted)
+            if planted:
+                r.fields["applications.granted.total"] = int(r.fields["applications.granted.total"] or 0) + 1
+            lib.add(render_text(r, "tab_grid").encode(), f"{agency}{year}.txt")
+    reports = lib.current()
+    return M.wide(reports), M.tidy(reports), M.warnings_frame(reports)
+
+
+@pytest.fixture(scope="module")
+def pack(frames):
+    wide, tidy, warnings_ = frames
+    scope = B.BriefingScope(year=2023, filters="未筛选（测试）", source="资料库：示例报告（演示数据）", date=DATE)
+    return B.build_briefing(wide, tidy, warnings_, scope)
+
+
+def _doc(data: bytes):
+    return Document(io.BytesIO(data))
+
+
+def _all_text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts += [c.text for c in row.cells]
+    return "\n".join(parts)
+
+
+def _section(doc, heading: str) -> list[str]:
+    """Paragraph texts under a level-1 heading, up to the next level-1 heading."""
+    out, inside = [], False
+    for p in doc.paragraphs:
+        if p.style.name == "Heading 1":
+            inside = p.text.startswith(heading)
+            continue
+        if inside and p.text:
+            out.append(p.text)
+    return out
+
+
+def _row(wide, agency, year):
+    return wide[(wide["agency"] == agency) & (wide["year"] == year)].iloc[0]
+
+
+def test_the_pack_opens_with_its_cover_lines_and_chinese_fonts(frames, pack):
+    wide, _, _ = frames
+    assert pack[:2] == b"PK"
+    doc = _doc(pack)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == B.DEFAULT_TITLE and doc.paragraphs[0].style.name == "Title"
+    cover = "\n".join(texts[1:8])
+    assert "年　　度　2023年" in cover
+    assert "筛　　选　未筛选（测试）" in cover
+    agencies, reports = wide["agency"].nunique(), len(wide)
+    in_year = int((wide["year"] == 2023).sum())
+    span = f"{int(wide['year'].min())}–{int(wide['year'].max())}年"
+    assert f"范　　围　{agencies} 个机构，{reports} 份报告（{span}）；其中 2023年 {in_year} 份" in cover
+    assert "生成日期　2025年3月8日" in cover
+    assert "数据来源　资料库：示例报告（演示数据）" in cover
+    styles = doc.styles.element.xml
+    assert 'w:eastAsia="Microsoft YaHei"' in styles and "eastAsiaTheme" not in styles
+    assert 'w:eastAsia="zh-CN"' in styles
+
+
+def test_key_figures_are_the_wide_frames_numbers(frames, pack):
+    wide, _, _ = frames
+    doc = _doc(pack)
+    table = doc.tables[0]
+    head = [c.text for c in table.rows[0].cells]
+    assert head == ["机构", "新收申请（件）", "办结（件）", "公开率（%）", "行政复议（件）", "行政诉讼（件）",
+                    "行政事业性收费（万元）", "错误（条）"]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    in_2023 = set(wide.loc[wide["year"] == 2023, "agency"])
+    assert set(rows) == set(wide["agency"])  # every agency of the scope, one row each
+    sample = sorted(in_2023 - {"甲县财政局", "乙县教育局"})[0]  # one of the bundled sample reports
+    for agency in ("甲县财政局", "乙县教育局", sample):
+        report = _row(wide, agency, 2023)
+        flagged = agency == "甲县财政局"
+        for (key, _), text in zip(B.KEY_FIGURES, rows[agency][1:]):
+            value = report[key]
+            if pd.isna(value):
+                assert text.startswith("—"), (agency, key, text)
+                continue
+            number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4f}".rstrip("0").rstrip(".")
+            on_table3 = key.startswith("applications.") or key == "derived.open_rate"
+            assert text == number + (" ⚠" if flagged and on_table3 else ""), (agency, key, text)
+        assert rows[agency][-1] == str(int(report["errors"]))
+    assert rows["甲县财政局"][-1] == "1"
+    for agency in set(wide["agency"]) - in_2023:
+        assert rows[agency][1:] == ["2023年报告未入库"] * 7  # one merged cell
+    note = "\n".join(_section(doc, "一、"))
+    assert "⚠ " in note and "甲县财政局——表三不平衡（R2 办理结果之和=总计）：新收申请、办结" in note
+    # a rate over a table that does not add up is not computed, and the note says why
+    planted = _row(wide, *PLANTED)
+    if pd.isna(planted["derived.open_rate"]):
+        assert rows["甲县财政局"][3] == "—*"
+        assert re.search(r"—\* 公开率未计算：.*甲县财政局（[^）]*不平衡", note)
+    assert not re.search(r"\d\.0(?![\d%])", _all_text(doc))  # integers never as 「23.0」
+
+
+def test_four_captioned_pictures_at_print_resolution(frames, pack):
+    doc = _doc(pack)
+    assert len(doc.inline_shapes) == 4
+    for shape in doc.inline_shapes:
+        assert abs(shape.width - Cm(16)) < Cm(0.01)
+        blob = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        image = Image.open(io.BytesIO(doc.part.related_parts[blob].blob))
+        assert image.width / (16 / 2.54) >= 200  # dpi
+    captions = [p.text for p in doc.paragraphs if re.match(r"图\d　", p.text)]
+    assert [c[:2] for c in captions] == ["图1", "图2", "图3", "图4"]
+    assert "本年新收政府信息公开申请数量：机构排名（2023年" in captions[0]
+    assert "办理结果构成（2023年" in captions[1]
+    assert "行政复议、行政诉讼案件数（2023年" in captions[2]
+    assert "年度趋势（2020–2024年" in captions[3]
+    # each caption is followed by its picture
+    paragraphs = doc.paragraphs
+    for i, p in enumerate(paragraphs):
+        if p.text in captions:
+            assert paragraphs[i + 1]._p.xpath(".//pic:pic"), p.text
+    charts = "\n".join(_section(doc, "二、"))
+    assert "⚠ 标记的数值所在表格不平衡或数值可疑：甲县财政局（2023年）——表三不平衡（R2 办理结果之和=总计）" in charts
+
+
+def test_findings_in_words_errors_first_and_unverifiable_counted(frames, pack):
+    wide, _, warnings_ = frames
+    doc = _doc(pack)
+    lines = _section(doc, "三、校验发现")
+    items = [t for t in lines if re.match(r"\d+．【", t)]
+    kinds = [t.split("【")[1][:2] for t in items]
+    errors = warnings_[warnings_["severity"] == "error"]
+    found = warnings_[warnings_["severity"].isin(["error", "warning"])]
+    assert len(items) == len(found)
+    assert kinds == sorted(kinds, key=lambda k: k != "错误") and kinds.count("错误") == len(errors)
+    planted = errors[(errors["agency"] == PLANTED[0]) & (errors["year"] == PLANTED[1])]
+    assert len(planted) == 1 and planted["rule"].iloc[0] == "R2"
+    message = planted["message"].iloc[0]
+    line = next(t for t in items if PLANTED[0] in t and "【错误】" in t)
+    assert line.startswith("1．【错误】甲县财政局　2023年　") or any(
+        t.startswith("1．【错误】") for t in items)
+    assert f"甲县财政局　2023年　{rule_name('R2')}：{message}" in line
+    assert "读取位置：表三" in line and "文件：甲县财政局2023.txt" in line
+    assert all("无法核验" not in t for t in items)
+    unverifiable = warnings_[(warnings_["severity"] == "info") & warnings_["message"].str.contains("无法核验")]
+    for agency, g in unverifiable.groupby("agency"):
+        assert any(t.startswith(f"{agency}：{len(g)} 条") for t in lines), agency
+
+
+def test_years_not_in_the_library_are_named_never_as_not_published(frames, pack):
+    wide, _, _ = frames
+    doc = _doc(pack)
+    text = _all_text(doc)
+    assert "未报送" not in text
+    lines = _section(doc, "四、资料库未收录")
+    span = range(int(wide["year"].min()), int(wide["year"].max()) + 1)
+    for agency in ("甲县财政局", "乙县教育局"):
+        held = set(wide.loc[wide["agency"] == agency, "year"])
+        lacking = "、".join(f"{y}年" for y in span if y not in held)
+        assert f"{agency}：{lacking}未入库" in lines
+    partial = M.completeness_frame(wide).query("unread > 0")
+    assert len(partial)  # the bundled 浉河区 sample has a row with a cell missing
+    for _, c in partial.iterrows():
+        r = wide[wide["report_id"] == c["report_id"]].iloc[0]
+        assert any(t.startswith(f"{r['agency']}　{int(r['year'])}年") and f"{int(c['unread'])} 个单元格未读到" in t
+                   for t in lines)
+
+
+def test_the_trend_breaks_at_a_year_not_in_the_library(pack):
+    charts = "\n".join(_section(_doc(pack), "二、"))
+    assert re.search(r"该年度报告未入库：.*乙县教育局（(\d{4}、)*2022(、\d{4})*年）", charts)
+
+
+def test_a_filtered_scope_counts_its_own_reports_and_says_when_it_cannot_draw(frames, monkeypatch):
+    wide, tidy, warnings_ = frames
+    keep = lambda df: df[df["agency"].isin(["甲县财政局", "乙县教育局"])]  # noqa: E731  (the page's 「县」 filter)
+    monkeypatch.setattr(BC, "cjk_font", lambda prefer_system=True: None)  # a machine without any CJK font
+    scope = B.BriefingScope(year=2023, filters="机构名称含「县」", source="test", date=DATE)
+    doc = _doc(B.build_briefing(keep(wide), keep(tidy), keep(warnings_), scope))
+    text = _all_text(doc)
+    assert "2 个机构，7 份报告（2021–2024年）" in text
+    assert "乙县教育局：2022年未入库" in "\n".join(_section(doc, "四、"))
+    assert len(doc.inline_shapes) == 0
+    assert text.count("图未生成：本机没有可用的中文字体") == 4  # words, not pictures of empty boxes
+
+
+def test_nothing_in_scope_is_a_short_pack_not_an_error():
+    empty = M.wide([])
+    doc = _doc(B.build_briefing(empty, M.tidy([]), M.warnings_frame([]), B.BriefingScope(year=2023, date=DATE)))
+    assert "所选范围内没有报告。" in _all_text(doc)
+    assert len(doc.inline_shapes) == 0
+
+
+def _uncovered(font) -> str:
+    maps = BC._charmaps(font)
+    return next(ch for ch in ("\ue000", "\U000f0000", "\U0010fffd") if not any(ord(ch) in m for m in maps))
+
+
+@pytest.mark.parametrize("prefer_system", [True, False], ids=["system-or-bundled", "bundled"])
+def test_charts_draw_chinese_without_a_missing_glyph(prefer_system):
+    font = BC.cjk_font(prefer_system)
+    assert font is not None, "no CJK font: pylopdf-fonts-zh-cn is a dependency"
+    if not prefer_system:
+        assert font.source == "bundled" and font.family == "Noto Sans SC"
+    assert BC._covers(font.path, BC.PROBE + "浉河区住房建设服务中心⚠")
+    odd = _uncovered(font)
+    bars = [BC.Bar("浉河区人民政府办公室", 1234.0), BC.Bar("南通市海门区住房建设服务中心", 0.0, flagged=True),
+            BC.Bar(f"某{odd}县$财政$局", None, "未读到")]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = BC.ranked_bars(bars, "本年新收申请（件）", font, mean=617.0)
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    image = Image.open(io.BytesIO(png))
+    assert image.width >= 16 / 2.54 * 200
+    assert BC.drawable(f"某{odd}县$", font) == "某〓县\\$"
+
+
+def test_chart_number_formats():
+    assert BC.number(23.0) == "23" and BC.number(1234567.0) == "1,234,567" and BC.number(12.5) == "12.5"
+    assert BC.axis_number(80_000) == "80,000" and BC.axis_number(150_000) == "15万" and BC.axis_number(0) == "0"
+    assert BC.wrap("南通市海门区住房建设服务中心") == "南通市海门区\n住房建设服务中心"
+    assert BC.wrap("浉河区人民政府办公室") == "浉河区\n人民政府办公室"
+
+
+def _tiny_png(*args, **kwargs) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_zero_and_missing_stay_apart_and_an_unread_cell_says_so(monkeypatch):
+    """Hand-made frames: 0 is written 0; a cell the parser did not read is 「—（未读到）」; a cell the
+    report left empty is 「—」 (the words, not the pictures, are under test: charts are stubbed)."""
+    for name in ("ranked_bars", "stacked_bars", "paired_bars", "trend_lines"):
+        monkeypatch.setattr(BC, name, _tiny_png)
+    key = "applications.new_received.total"
+    wide = pd.DataFrame([
+        {"report_id": 1, "agency": "丙县审计局", "year": 2023, "template": "2021", "file": "a.txt", "errors": 0,
+         "cells_read": 200, "cells_expected": 200, "suspect": frozenset(), "unread": frozenset(), key: 0.0},
+        {"report_id": 2, "agency": "丁县水利局", "year": 2023, "template": "2021", "file": "b.txt", "errors": 0,
+         "cells_read": 199, "cells_expected": 200, "suspect": frozenset(), "unread": frozenset({key}), key: None},
+        {"report_id": 3, "agency": "戊县民政局", "year": 2023, "template": "2021", "file": "c.txt", "errors": 0,
+         "cells_read": 200, "cells_expected": 200, "suspect": frozenset(), "unread": frozenset(), key: None},
+    ])
+    tidy = pd.DataFrame([{"report_id": 1, "agency": "丙县审计局", "year": 2023, "template": "2021", "metric": key,
+                          "label": "新收", "unit": "件", "value": 0.0, "suspect": False}])
+    empty = M.warnings_frame([])
+    doc = _doc(B.build_briefing(wide, tidy, empty, B.BriefingScope(year=2023, date=DATE)))
+    rows = {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows[1:]}
+    assert rows == {"丙县审计局": "0", "丁县水利局": "—（未读到）", "戊县民政局": "—"}
+    charts = "\n".join(_section(doc, "二、"))
+    assert "「未读到」：解析器未读到该格" in charts and "「空白」：报告中该格为空" in charts
+    assert "丁县水利局　2023年（文件：b.txt）：完整度 99.5%（199/200 格），1 个单元格未读到" in _all_text(doc)
