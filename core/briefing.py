@@ -91,26 +91,8 @@ class BriefingScope:
 
 # ---- reading the frames --------------------------------------------------------------------------
 
-def _section(key: str) -> str:
-    """The table a field is printed in, as the findings name it (表四 in its two halves: an R4 error
-    on 行政复议 says nothing about 行政诉讼)."""
-    if key.startswith("applications."):
-        return "表三"
-    if key.startswith("review."):
-        return "表四（行政复议）"
-    if key.startswith("litigation"):
-        return "表四（行政诉讼）"
-    if key == "proactive.published_total":
-        return "正文第一部分"
-    if key.startswith("proactive."):
-        return "表二"
-    if key.startswith("processing_fee"):
-        return "正文第六部分"
-    return ""
-
-
 def _sections(keys: Iterable[str]) -> set[str]:
-    return {s for k in keys for s in [_section(k)] if s}
+    return {t for k in keys for t in [M.table_of(k)] if t}
 
 
 def _number(value) -> str:
@@ -162,7 +144,6 @@ class _Frames:
         self.warnings = w
         self.tidy = tidy[tidy["report_id"].isin(set(reports["report_id"]))] if not tidy.empty and not reports.empty \
             else tidy.iloc[0:0]
-        self.errors: dict[int, list[tuple[str, set[str]]]] = defaultdict(list)
         self.error_count: Counter = Counter()
         self.unread: dict[int, set[str]] = defaultdict(set)  # cells named as not read
         self.unread_tables: dict[int, set[str]] = defaultdict(set)  # key prefixes of tables not found
@@ -171,7 +152,6 @@ class _Frames:
             keys = _keys(keys)
             if severity == "error":
                 self.error_count[rid] += 1
-                self.errors[rid].append((str(rule), _sections(keys)))
             if rule in UNREAD_RULES:
                 self.unread[rid].update(keys)
             elif rule == "missing_table":
@@ -187,19 +167,12 @@ class _Frames:
         return float(row[key])
 
     def reasons(self, row, key: str) -> list[str]:
-        """Why a value carries ⚠: the error findings on its table, and a plausibility doubt."""
-        if row is None:
+        """Why a value carries ⚠: the finding on its table or cell, as the dashboard marks it
+        (`metrics.flags`), without the message's numbers (the findings list gives those)."""
+        found = row.get("flags") if row is not None and hasattr(row, "get") else None
+        if not isinstance(found, dict):
             return []
-        keys = M.inputs(key)
-        wanted = _sections(keys)
-        out = []
-        for rule, sections in self.errors.get(row["report_id"], []):
-            if sections & wanted:
-                out.append(f"{'、'.join(sorted(sections & wanted))}不平衡（{rule_name(rule)}）")
-        suspect = row.get("suspect") if hasattr(row, "get") else None
-        if isinstance(suspect, (set, frozenset)) and suspect.intersection(keys):
-            out.append("数值可疑（负数或超出合理范围）")
-        return list(dict.fromkeys(out))
+        return list(dict.fromkeys(found[k].split("：")[0] for k in M.inputs(key) if k in found))
 
     def missing_word(self, row, key: str) -> str:
         """未读到 when the record lists the cell as not read (or a warning names it or its table),

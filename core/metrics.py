@@ -85,15 +85,31 @@ def suspect_keys(report) -> frozenset[str]:
     return frozenset(k for w in report.warnings if w.rule == "implausible_value" for k in w.keys)
 
 
+TABLES = (("applications.", "表三"), ("review.", "表四（行政复议）"), ("litigation", "表四（行政诉讼）"),
+          ("proactive.published_total", "正文第一部分"), ("proactive.", "表二"), ("processing_fee", "正文第六部分"))
+
+
+def table_of(key: str) -> str:
+    """The table a cell is printed in, as findings name it (表四 in its two halves: an R4 error on
+    行政复议 says nothing about 行政诉讼)."""
+    return next((name for prefix, name in TABLES if key.startswith(prefix)), "")
+
+
 def flags(report) -> dict[str, str]:
-    """Cells an error finding (R1–R4: the report's own tables do not add up) or a plausibility
-    finding names → the finding in a few words, so every chart that draws such a value can mark it
-    and say why. The value itself is still the one printed in the report."""
+    """Cell → the finding that makes its value doubtful, in a few words: every cell of a table that
+    does not add up in its own report (an R1–R4 error: which of its cells is wrong the report does
+    not say), and a cell a plausibility finding doubts. Charts and the briefing mark such a value
+    and say why; it is still the value printed in the report."""
     out: dict[str, str] = {}
     for w in report.warnings:
-        if w.severity == "error" or w.rule == "implausible_value":
+        if w.rule == "implausible_value":
             for k in w.keys:
-                out.setdefault(k, f"{rule_name(w.rule)}：{w.message}")
+                out.setdefault(k, f"数值可疑：{w.message}")
+        elif w.severity == "error":
+            tables = {table_of(k) for k in w.keys} - {""}
+            note = f"{'、'.join(sorted(tables))}不平衡（{rule_name(w.rule)}）：{w.message}"
+            for k in [*w.keys, *(k for k in report.fields if table_of(k) in tables)]:
+                out.setdefault(k, note)
     return out
 
 
@@ -174,7 +190,7 @@ def left_out(wide: pd.DataFrame, key: str) -> pd.DataFrame:
         if doubted:
             reason = f"{F.label(doubted[0])}数值可疑（不合理数值）"
         elif unbalanced:
-            reason = f"表格不平衡（{unbalanced[0].split('：')[0]}）"
+            reason = unbalanced[0].split("：")[0]  # 表三不平衡（R2 …）
         elif unread:
             reason = f"未读到{F.label(unread[0])}" + (f" 等 {len(unread)} 格" if len(unread) > 1 else "")
         elif m.denominator and all(pd.isna(r.get(k)) for k in m.denominator):

@@ -98,7 +98,7 @@ def test_a_value_from_a_report_whose_table_does_not_add_up_is_marked_where_it_is
     assert note.count("东湖区人民政府") == 1  # one line per agency and finding, not one per bar segment
     # its correction rate would divide by a total printed as 0 (−50 %): left out, and said why
     rate = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("<b>复议纠错率"))
-    assert "演示市东湖区人民政府（表格不平衡（R4" in annotations(rate).replace("<br>", "")
+    assert "演示市东湖区人民政府（表四（行政复议）不平衡（R4" in annotations(rate).replace("<br>", "")
     assert all(v >= 0 for t in rate["data"] for v in values(t["x"]))
 
 
