@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+import zh_ui
 from core import charts as C
 from core import metrics as M
 from core.library import DEMO_DIR, Library, LibraryError, default_path, demo_path
@@ -270,6 +271,7 @@ def frame(title: str) -> tuple[Data, Filters]:
     """Page config, navigation and the shared filters; returns the data and the filters chosen.
     A library that cannot be opened stops every page here with its message."""
     st.set_page_config(page_title=f"{title}｜政务公开年报对比", page_icon="📊", layout="wide")
+    zh_ui.install()  # Streamlit's and Plotly's own words in Chinese
     try:
         data = load()
     except LibraryError as e:
@@ -341,7 +343,7 @@ def _usual_year(counts: pd.Series) -> int | None:
 
 def chart(fig, name: str, table: pd.DataFrame, key: str) -> None:
     """A chart, then its data as CSV (with BOM, for Excel) and as an Excel file."""
-    st.plotly_chart(fig, config=C.plot_config(name), key=f"chart_{key}")
+    st.plotly_chart(fig, config=zh_ui.plotly_config(C.plot_config(name)), key=f"chart_{key}")
     left, right, _ = st.columns([2, 2, 5])
     # the files are written when a button is clicked, not on every run of the page
     left.download_button("下载数据（CSV）", lambda: C.to_csv(table), file_name=f"{name}.csv", mime="text/csv",

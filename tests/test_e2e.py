@@ -156,7 +156,7 @@ def test_upload_compare_check_and_report_details(library_dir, browser):
         _ready(page)
         page.get_by_text("校验发现（").first.scroll_into_view_if_needed()
         _shot(page, "checks")
-        grid_text = page.locator("[data-testid='stDataFrame']").last
+        grid_text = page.locator("[data-testid='stDataFrame']").first  # the findings, above the summaries
         playwright.expect(grid_text).to_be_visible()
         csv = page.get_by_role("button", name="下载校验发现（CSV）")
         with page.expect_download() as download:
@@ -315,7 +315,7 @@ def test_names_and_titles_are_shown_as_typed_and_nothing_is_fetched(tmp_path, br
         shown = "\n".join(page.get_by_test_id("stAlert").all_inner_texts()).replace(JOINER, "")
         labels = "\n".join(page.get_by_test_id("stExpander").all_inner_texts()).replace(JOINER, "")
         for _, name, agency in stored:
-            assert f"✓ {name}：已入库。" in shown and agency in shown and f"预览：{name}" in labels
+            assert f"✓ {name}：已入库。" in shown and agency in shown and f"主要数值与无法核验的规则：{name}" in labels
         assert HOSTILE_TITLES[3] + "住建局" in shown  # the <img/src=x> title as printed
         assert _markup_from_names(page) == {"img": [], "links": [], "emphasis": []}
         _shot(page, "names-upload")
@@ -339,13 +339,13 @@ def test_names_and_titles_are_shown_as_typed_and_nothing_is_fetched(tmp_path, br
         _shot(page, "names-trends")
         page.wait_for_timeout(500)
 
-        # one size limit: the widget refuses MAX_FILE_BYTES + 1 bytes (Streamlit's own English words) and
+        # one size limit: the widget refuses MAX_FILE_BYTES + 1 bytes (Streamlit's own words, in Chinese) and
         # passes MAX_FILE_BYTES bytes on to the library, which does not refuse its size either
         page.goto(server.url + "/upload")
         _ready(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([str(p) for p in _limit_files(tmp_path)])
         chips = page.get_by_test_id("stFileChip")
-        playwright.expect(chips.filter(has_text="over-limit.txt")).to_contain_text("File must be 50.0MB or smaller")
+        playwright.expect(chips.filter(has_text="over-limit.txt")).to_contain_text("文件不能超过 50.0 MB")
         page.get_by_role("button", name="解析并入库").click()
         line = page.get_by_test_id("stAlert").filter(has_text="at-limit.txt")
         playwright.expect(line).to_be_visible(timeout=60_000)
