@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 import streamlit as st
@@ -85,14 +86,19 @@ class Data:
     """Frames of the current reports (one per agency-year); shared by every session, never mutated."""
 
     wide: pd.DataFrame
-    tidy: pd.DataFrame
     warnings: pd.DataFrame
+
+    @cached_property
+    def tidy(self) -> pd.DataFrame:
+        """The long table, made the first time a page asks for it (年度趋势, the briefing): the other
+        pages, and the first page after a start, do not wait for it."""
+        return M.tidy_from_wide(self.wide)
 
 
 @st.cache_resource(show_spinner="正在汇总数据…", max_entries=2)
 def _load(path: str, generation: int) -> Data:
     reports = library(path).current()
-    return Data(M.wide(reports), M.tidy(reports), M.warnings_frame(reports))
+    return Data(M.wide(reports), M.warnings_frame(reports))
 
 
 def real_library() -> Library:
@@ -107,7 +113,15 @@ def demo_shown() -> bool:
     wanted = _param(DATA_KEY) or os.environ.get(DATA_ENV_VAR, "")
     if wanted in ("demo", "real"):
         return wanted == "demo"
-    return DEMO_DIR.is_dir() and not real_library().has_uploads()
+    return DEMO_DIR.is_dir() and not _opened(str(default_path())).has_uploads()
+
+
+@st.cache_resource(show_spinner=False)
+def _opened(path: str) -> Library:
+    """The real library opened without loading the samples into it: enough to ask whether it holds
+    uploads (an empty one does not). On a first start the demonstration is shown and the samples
+    (2.8 s of parsing) are loaded only when the real library is shown or uploaded to."""
+    return Library(path)
 
 
 def lib() -> Library:
@@ -339,6 +353,19 @@ def _usual_year(counts: pd.Series) -> int | None:
     if counts.empty:
         return None
     return max(y for y, n in counts.items() if n >= 0.5 * counts.max())
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(build: str, *args, **kwargs):
+    return getattr(C, build)(*args, **kwargs)
+
+
+def figure(build, *args, **kwargs):
+    """`build(*args, **kwargs)` (a figure of core.charts), made once for the same data and options:
+    a bookmark reopened, another session or a rerun that changes nothing below it gets the figure
+    already made (Plotly validates every property it is given: 50-300 ms a figure). The figure is
+    shared, never changed after it is made: st.plotly_chart copies it."""
+    return _figure(build.__name__, *args, **kwargs)
 
 
 def chart(fig, name: str, table: pd.DataFrame, key: str) -> None:

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import PARSER_VERSION
-from core.ingest import ingest
 from core.library_file import ENV_VAR, LibraryError, check_location, explain
 from core.readers import MAX_FILE_BYTES, sniff, too_large
 from core.record import Report
@@ -401,6 +400,13 @@ class Library:
             row = db.execute("SELECT r.name, f.data FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
                              (report_id,)).fetchone()
         return (row[0], row[1]) if row else None
+
+
+def ingest(data: bytes, name: str) -> Report:
+    """`core.ingest.ingest`, imported when a file is first parsed: opening a library that needs no
+    parsing does not import the parser (and compile its patterns)."""
+    from core.ingest import ingest as parse_file
+    return parse_file(data, name)
 
 
 def _read_each(paths: list[Path]) -> Iterator[tuple[str, bytes]]:

@@ -240,7 +240,11 @@ def wide(reports: Sequence[StoredReport]) -> pd.DataFrame:
 def tidy(reports: Sequence[StoredReport]) -> pd.DataFrame:
     """(report_id, agency, year, metric, label, unit, value, suspect, flag): the long table every chart
     filters; `flag` names the finding on the value ('' when none, see `flags`)."""
-    df = wide(reports)
+    return tidy_from_wide(wide(reports))
+
+
+def tidy_from_wide(df: pd.DataFrame) -> pd.DataFrame:
+    """`tidy` of a `wide` frame already made."""
     ids = ["report_id", "agency", "year", "template"]
     keys = [k for k in df.columns if k in METRICS]
     if df.empty or not keys:
@@ -252,8 +256,8 @@ def tidy(reports: Sequence[StoredReport]) -> pd.DataFrame:
     found = dict(zip(df["report_id"], df["flags"]))
     long["flag"] = [next((found[r][k] for k in inputs(m) if k in found[r]), "") if found[r] else ""
                     for r, m in zip(long["report_id"], long["metric"])]
-    long["label"] = long["metric"].map(lambda k: METRICS[k].label)
-    long["unit"] = long["metric"].map(lambda k: METRICS[k].unit)
+    long["label"] = long["metric"].map({k: METRICS[k].label for k in keys})
+    long["unit"] = long["metric"].map({k: METRICS[k].unit for k in keys})
     long["value"] = long["value"].astype(float)
     return long.reset_index(drop=True)
 
