@@ -35,7 +35,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from core import metrics as M
-from core.charts import PALETTE, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE
+from core.charts import PALETTE, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE, number
 from core.checks import rule_name
 
 DEFAULT_TITLE = "政府信息公开工作年度报告对比简报"
@@ -93,16 +93,6 @@ class BriefingScope:
 
 def _sections(keys: Iterable[str]) -> set[str]:
     return {t for k in keys for t in [M.table_of(k)] if t}
-
-
-def _number(value) -> str:
-    """1,234 · 12.5 · 0 — integers without 「.0」; '' when there is no value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    v = float(value)
-    if v.is_integer():
-        return f"{v:,.0f}"
-    return f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
 def _is_missing(value) -> bool:
@@ -470,7 +460,7 @@ def _key_figures(doc, fr: _Frames, year: int | None) -> None:
                 word = fr.missing_word(row, key)
                 _cell(cell, DASH if word == BLANK else f"{DASH}（{UNREAD}）", colour="#6b7280")
                 continue
-            text = _number(value)
+            text = number(value)
             if reasons:
                 text += f" {FLAG}"
                 for reason in reasons:

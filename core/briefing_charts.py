@@ -28,7 +28,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot: no dis
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from core.charts import PALETTE, SUSPECT
+from core.charts import PALETTE, SUSPECT, number
 
 DPI = 220  # ≥ 200 for print
 WIDTH_CM = 16.0
@@ -133,16 +133,6 @@ def wrap(name: str, width: int = 9) -> str:
         return name[:cut] + "\n" + name[cut:]
     size = math.ceil(len(name) / lines)
     return "\n".join(name[i:i + size] for i in range(0, len(name), size))
-
-
-def number(value: float) -> str:
-    """1,234 / 12.5 — integers without a decimal point, thousands separated, at most 4 decimals."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    v = float(value)
-    if v.is_integer():
-        return f"{v:,.0f}"
-    return f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
 def axis_number(value: float, _pos=None) -> str:

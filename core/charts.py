@@ -70,13 +70,13 @@ def _style(fig: go.Figure, title: str, subtitle: str = "", height: int | None = 
 
 
 def number(value, unit: str = "") -> str:
-    """A value as a label in a chart or a table: 12,345 (thousands separators), 12.5%, 3.75; '' for
-    missing. Exact, never rounded to 万: a briefing quotes it."""
-    if value is None or value != value:  # None or NaN
+    """A value as a label in a chart or a table: 12,345 (thousands separators), 12.5%, 3.7512; '' for
+    missing. As printed (万元 amounts carry up to 4 decimals), never rounded to 万: a briefing quotes it."""
+    if value is None or value != value or value is pd.NA:  # None or NaN
         return ""
     if unit == "%":
         return f"{value:.1f}%"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
 _fmt = number
