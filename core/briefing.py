@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -35,7 +34,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from core import metrics as M
-from core.charts import PALETTE, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE, number
+from core.charts import PALETTE, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE, is_missing, number
 from core.checks import rule_name
 
 DEFAULT_TITLE = "政府信息公开工作年度报告对比简报"
@@ -95,10 +94,6 @@ def _sections(keys: Iterable[str]) -> set[str]:
     return {t for k in keys for t in [M.table_of(k)] if t}
 
 
-def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
 def _keys(text) -> list[str]:
     return [k for k in str(text or "").split(",") if k]
 
@@ -134,14 +129,11 @@ class _Frames:
         self.warnings = w
         self.tidy = tidy[tidy["report_id"].isin(set(reports["report_id"]))] if not tidy.empty and not reports.empty \
             else tidy.iloc[0:0]
-        self.error_count: Counter = Counter()
         self.unread: dict[int, set[str]] = defaultdict(set)  # cells named as not read
         self.unread_tables: dict[int, set[str]] = defaultdict(set)  # key prefixes of tables not found
         self._left_out: dict[str, dict[tuple[str, int], str]] = {}
-        for rid, rule, severity, keys, message in zip(w["report_id"], w["rule"], w["severity"], w["keys"], w["message"]):
+        for rid, rule, keys, message in zip(w["report_id"], w["rule"], w["keys"], w["message"]):
             keys = _keys(keys)
-            if severity == "error":
-                self.error_count[rid] += 1
             if rule in UNREAD_RULES:
                 self.unread[rid].update(keys)
             elif rule == "missing_table":
@@ -152,7 +144,7 @@ class _Frames:
                         self.unread_tables[rid].update(prefixes)
 
     def value(self, row, key: str) -> float | None:
-        if row is None or key not in row.index or _is_missing(row[key]):
+        if row is None or key not in row.index or is_missing(row[key]):
             return None
         return float(row[key])
 
@@ -186,7 +178,7 @@ class _Frames:
         return self._left_out[key]
 
     def errors_of(self, row) -> int:
-        return int(self.error_count.get(row["report_id"], 0)) if row is not None else 0
+        return int(row["errors"]) if row is not None else 0  # the report's own R1–R4 errors (wide)
 
 
 # ---- the Word document ---------------------------------------------------------------------------

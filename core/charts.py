@@ -79,8 +79,6 @@ def number(value, unit: str = "") -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-_fmt = number
-
 
 def _nice_step(top: float, ticks: int = 5) -> float:
     raw = top / ticks
@@ -178,8 +176,9 @@ def ranked_bars(df: pd.DataFrame, label: str, unit: str, year: int | None, peer_
     return fig
 
 
-def _missing(v) -> bool:
-    return v is None or v != v
+def is_missing(v) -> bool:
+    """None, NaN or pd.NA: a value the report does not give (never drawn as 0)."""
+    return v is None or v is pd.NA or v != v
 
 
 def grouped_bars(df: pd.DataFrame, labels: dict[str, str], year: int | None, title: str = "多项指标对比",
@@ -193,8 +192,8 @@ def grouped_bars(df: pd.DataFrame, labels: dict[str, str], year: int | None, tit
             continue
         marks = list(flags[key]) if flags is not None and key in flags else [""] * len(df)
         values = list(df[key])
-        shown = [number(v, unit) + (FLAG_MARK if m else "") if not _missing(v) else "—" for v, m in zip(values, marks)]
-        fig.add_bar(name=label, y=[wrap(a) for a in df["agency"]], x=[0 if _missing(v) else v for v in values],
+        shown = [number(v, unit) + (FLAG_MARK if m else "") if not is_missing(v) else "—" for v, m in zip(values, marks)]
+        fig.add_bar(name=label, y=[wrap(a) for a in df["agency"]], x=[0 if is_missing(v) else v for v in values],
                     orientation="h", text=shown, textposition="outside", cliponaxis=False, customdata=shown,
                     hovertemplate="%{y}<br>" + label + "：%{customdata}<extra></extra>")
         flagged += [(a, m) for a, m in zip(df["agency"], marks) if m]
@@ -212,7 +211,7 @@ def heatmap(df: pd.DataFrame, labels: dict[str, str], year: int | None, flags: p
     values = df[keys].astype(float)
     scaled = (values / values.max().replace(0, float("nan"))).where(values.notna()).fillna(0).where(values.notna())
     marks = flags[keys].to_numpy() if flags is not None and set(keys) <= set(flags.columns) else None
-    cells = [[(number(v) if not _missing(v) else "—") + (FLAG_MARK if marks is not None and marks[i][j] else "")
+    cells = [[(number(v) if not is_missing(v) else "—") + (FLAG_MARK if marks is not None and marks[i][j] else "")
               for j, v in enumerate(row)] for i, row in enumerate(values.values)]
     fig = go.Figure(go.Heatmap(
         z=scaled.values, x=[labels[k] for k in keys], y=[wrap(a, 14) for a in df["agency"]],
@@ -266,7 +265,7 @@ def trend_lines(df: pd.DataFrame, label: str, unit: str, palette: dict[str, str]
         d = d.set_index(d["year"].astype(int)).reindex(years)  # a missing year: a gap in the line
         flag = _flags(d)
         offset = (i - (n - 1) / 2) * dodge
-        shown = [number(v, unit) + (FLAG_MARK if f else "") if not _missing(v) else "未入库" for v, f in zip(d["value"], flag)]
+        shown = [number(v, unit) + (FLAG_MARK if f else "") if not is_missing(v) else "未入库" for v, f in zip(d["value"], flag)]
         fig.add_scatter(x=[y + offset for y in years], y=d["value"].to_numpy(dtype=float), mode="lines+markers", name=text(agency),
                         line_color=palette.get(agency), connectgaps=False, customdata=list(zip(years, shown)),
                         marker={"symbol": [("x" if f else SYMBOLS[i % len(SYMBOLS)]) for f in flag],

@@ -45,21 +45,21 @@ elif submitted:
 
     results = library.add_many(each(), progress=advance)
     bar.progress(1.0, text=f"完成：共 {len(names)} 个文件")
-    st.session_state["upload_results"] = [(r, library.filed_under(r.report.fields.get("meta.agency"))) for r in results]
+    st.session_state["upload_results"] = [(r, library.filed_under(r.report.fields.get("meta.agency")),
+                                           M.findings(r.report)) for r in results]
 
 results = st.session_state.get("upload_results", [])
 if results:
-    added = sum(r.status == "added" for r, _ in results)
-    failed = sum(r.status == "error" for r, _ in results)
-    unbalanced = sum(r.status != "error" and M.findings(r.report).errors != [] for r, _ in results)
+    added = sum(r.status == "added" for r, _, _ in results)
+    failed = sum(r.status == "error" for r, _, _ in results)
+    unbalanced = sum(r.status != "error" and bool(found.errors) for r, _, found in results)
     st.subheader(f"结果：入库 {added} 份（其中表格不平衡 {unbalanced} 份），"
-                 f"重复 {sum(r.status == 'duplicate' for r, _ in results)} 份，失败 {failed} 份")
-    for r, filed in results:
+                 f"重复 {sum(r.status == 'duplicate' for r, _, _ in results)} 份，失败 {failed} 份")
+    for r, filed, found in results:
         if r.status == "error":
             st.error(f"✗ {ui.md(r.message)}", icon=":material/block:")
             continue
         f = r.report.fields
-        found = M.findings(r.report)
         read, expected = r.report.completeness()
         printed = f.get("meta.agency")
         agency = ui.md(filed or "（未识别机构）")
