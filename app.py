@@ -38,7 +38,7 @@ grid = ui.M.coverage(filters.apply(data.wide, by_year=False))
 if not grid.empty:
     words = ui.M.coverage_text(grid)
     table = words.rename(columns=lambda y: f"{y}年").reset_index().rename(columns={"agency": "机构"})
-    ui.chart(ui.figure(C.coverage_grid, words), "收录情况_机构年度", table, "coverage")
+    ui.chart(C.coverage_grid(words), "收录情况_机构年度", table, "coverage")
 
 st.subheader("校验发现")
 if warnings.empty:
@@ -48,7 +48,7 @@ else:
     summary["rule"] = summary["rule"].map(rule_name)
     table = summary.assign(severity=summary["severity"].map(C.SEVERITY_LABELS)).rename(
         columns={"rule": "规则", "severity": "严重程度", "count": "条数"})
-    ui.chart(ui.figure(C.warning_summary, summary), "校验发现_按规则", table, "warnings")
+    ui.chart(C.warning_summary(summary), "校验发现_按规则", table, "warnings")
     st.page_link("pages/6_checks.py", label="查看全部校验发现", icon=":material/rule:")
 
 st.subheader("最近入库")

@@ -285,7 +285,7 @@ def frame(title: str) -> tuple[Data, Filters]:
     """Page config, navigation and the shared filters; returns the data and the filters chosen.
     A library that cannot be opened stops every page here with its message."""
     st.set_page_config(page_title=f"{title}｜政务公开年报对比", page_icon="📊", layout="wide")
-    zh_ui.install()  # Streamlit's and Plotly's own words in Chinese
+    zh_ui.install()  # Streamlit's own words in Chinese
     try:
         data = load()
     except LibraryError as e:
@@ -355,22 +355,11 @@ def _usual_year(counts: pd.Series) -> int | None:
     return max(y for y, n in counts.items() if n >= 0.5 * counts.max())
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _figure(build: str, *args, **kwargs):
-    return getattr(C, build)(*args, **kwargs)
-
-
-def figure(build, *args, **kwargs):
-    """`build(*args, **kwargs)` (a figure of core.charts), made once for the same data and options:
-    a bookmark reopened, another session or a rerun that changes nothing below it gets the figure
-    already made (Plotly validates every property it is given: 50-300 ms a figure). The figure is
-    shared, never changed after it is made: st.plotly_chart copies it."""
-    return _figure(build.__name__, *args, **kwargs)
-
-
-def chart(fig, name: str, table: pd.DataFrame, key: str) -> None:
-    """A chart, then its data as CSV (with BOM, for Excel) and as an Excel file."""
-    st.plotly_chart(fig, config=zh_ui.plotly_config(C.plot_config(name)), key=f"chart_{key}")
+def chart(drawn: C.Chart, name: str, table: pd.DataFrame, key: str) -> None:
+    """A chart (with a PNG download named `name`), then its data as CSV (with BOM, for Excel) and as an
+    Excel file."""
+    option = dict(drawn.option, toolbox=C.toolbox(name))
+    st.echarts_chart(option, height=drawn.height, theme=None, key=f"chart_{key}", alt=drawn.alt)
     left, right, _ = st.columns([2, 2, 5])
     # the files are written when a button is clicked, not on every run of the page
     left.download_button("下载数据（CSV）", lambda: C.to_csv(table), file_name=f"{name}.csv", mime="text/csv",

@@ -1,24 +1,17 @@
-"""Chinese for the words Streamlit and Plotly draw themselves (their "chrome"), on every page.
+"""Chinese for the words Streamlit draws itself (its "chrome"), on every page.
 
 Streamlit 1.67 has no interface language: its file uploader, dataframe toolbar, status widget, select
-placeholders, input hints and screen-reader labels are English literals in its JavaScript bundle. Plotly
-does have one: `config.locale` picks a dictionary that must be registered in the plotly.js that draws
-the chart, and Streamlit's bundle ships none but English. So:
+placeholders, input hints and screen-reader labels are English literals in its JavaScript bundle. Charts
+are ECharts options whose every word is ours (core.charts: the download button's title, and `alt` as the
+screen-reader label, ui.chart). So:
 
-1. Plotly — official mechanisms only. `PLOTLY_LOCALES` is a zh-CN dictionary covering every string the
-   plotly.js in Streamlit 1.67 looks up (modebar tooltips such as "Download plot as a PNG", Zoom, Pan,
-   Autoscale, Reset axes, the download notices, hover labels of box/OHLC charts). It reaches Plotly two
-   ways: a figure's config carries it (`plotly_config`, plotly.js's documented `config.locales`, per
-   chart and independent of timing), and `install()` registers it in the bundle the way plotly.js's own
-   locale files do (`window.PlotlyLocales`, read when plotly.js loads, or `Plotly.register` once it has),
-   so a chart whose config only says `locale: "zh-CN"` is Chinese too.
-2. Streamlit — use its parameters where it has one (`placeholder=` on select widgets, `help=`, labels);
-   everything else is translated in the page by `install()`: one small script that keeps a
+1. Use Streamlit's parameters where it has one (`placeholder=` on select widgets, `help=`, labels, `alt`).
+2. Everything else is translated in the page by `install()`: one small script that keeps a
    MutationObserver on the document and rewrites a text node, or an aria-label / title / data-title /
    placeholder attribute, only when its whole (trimmed) value is one of the English strings in `TEXT` or
    matches one of the anchored templates in `PATTERNS` (e.g. "50MB per file", "Remove <file name>", where
    the name is kept as it is). Text inside user and document content — Markdown bodies, headings,
-   captions, alerts, widget labels, tables, code, select options and tags, file names, chart SVG — and
+   captions, alerts, widget labels, tables, code, select options and tags, file names, charts — and
    anything marked translate="no" (Streamlit's icon ligatures) is never touched; attributes that repeat
    user data (a file chip, an option, a tag) get only the templates. The script changes values
    in place (never replaces nodes, so React keeps its references), is idempotent (one observer per
@@ -37,116 +30,6 @@ import re
 from typing import Any
 
 import streamlit as st
-
-# ---- Plotly ---------------------------------------------------------------------------------------
-
-PLOTLY_LOCALE = "zh-CN"
-
-# Every string that the plotly.js bundled with Streamlit 1.67 passes through its localizer
-# (`_(gd, "...")`), plus the older spelling of the PNG button used by plotly.js 2.x.
-_PLOTLY_DICTIONARY = {
-    # modebar
-    "Download plot as a PNG": "下载图片（PNG）",
-    "Download plot as a png": "下载图片（PNG）",
-    "Download plot": "下载图片",
-    "Download plot as JSON": "下载图表（JSON）",
-    "Zoom": "框选放大",
-    "Pan": "平移",
-    "Zoom in": "放大",
-    "Zoom out": "缩小",
-    "Autoscale": "自动缩放",
-    "Reset axes": "重置坐标轴",
-    "Reset": "重置",
-    "Reset view": "重置视图",
-    "Reset views": "重置视图",
-    "Box Select": "框选",
-    "Lasso Select": "套索选择",
-    "Show closest data on hover": "悬停时显示最近的数据",
-    "Compare data on hover": "悬停时比较数据",
-    "Toggle show closest data on hover": "切换悬停时显示最近的数据",
-    "Toggle Spike Lines": "显示或隐藏辅助线",
-    "Orbital rotation": "轨道旋转",
-    "Turntable rotation": "转盘旋转",
-    "Reset camera to default": "相机回到默认位置",
-    "Reset camera to last save": "相机回到上次保存的位置",
-    "Draw line": "画直线",
-    "Draw open freeform": "画开放曲线",
-    "Draw closed freeform": "画闭合图形",
-    "Draw circle": "画圆",
-    "Draw rectangle": "画矩形",
-    "Erase active shape": "删除选中的图形",
-    "Produced with Plotly.js": "由 Plotly.js 生成",
-    "Share": "分享",
-    "Share chart": "分享图表",
-    "Share chart...": "分享图表…",
-    "This chart will be sent to {serverUrl}.": "图表将发送到 {serverUrl}。",
-    "If you don't have a Plotly Cloud account yet, you'll have a chance to create one.":
-        "如果还没有 Plotly Cloud 账户，可以在下一步创建。",
-    "Cancel": "取消",
-    # notices
-    "Preparing image - this may take a few seconds": "正在生成图片，请稍候…",
-    "Taking snapshot - this may take a few seconds": "正在生成图片，请稍候…",
-    "Image download succeeded": "图片已下载",
-    "Snapshot succeeded": "图片已生成",
-    "Sorry, there was a problem downloading your image!": "抱歉，图片下载失败！",
-    "Sorry, there was a problem downloading your snapshot!": "抱歉，图片下载失败！",
-    "JSON download succeeded": "JSON 文件已下载",
-    "Sorry, there was a problem downloading your JSON file!": "抱歉，JSON 文件下载失败！",
-    "Double-click to zoom back out": "双击还原",
-    "Double-click on legend to isolate one trace": "双击图例可只显示该系列",
-    # editable titles
-    "Click to enter Plot title": "点击输入图表标题",
-    "Click to enter Plot subtitle": "点击输入图表副标题",
-    "Click to enter X axis title": "点击输入 X 轴标题",
-    "Click to enter Y axis title": "点击输入 Y 轴标题",
-    "Click to enter Colorscale title": "点击输入色阶标题",
-    "Click to enter radial axis title": "点击输入径向轴标题",
-    "Click to enter Component A title": "点击输入分量 A 标题",
-    "Click to enter Component B title": "点击输入分量 B 标题",
-    "Click to enter Component C title": "点击输入分量 C 标题",
-    "new text": "新文本",
-    # hover labels
-    "trace": "系列",
-    "min:": "最小值：",
-    "max:": "最大值：",
-    "mean:": "平均值：",
-    "mean ± σ:": "平均值 ± 标准差：",
-    "median:": "中位数：",
-    "q1:": "下四分位数：",
-    "q3:": "上四分位数：",
-    "lower fence:": "下限：",
-    "upper fence:": "上限：",
-    "open:": "开盘：",
-    "high:": "最高：",
-    "low:": "最低：",
-    "close:": "收盘：",
-    "lat:": "纬度：",
-    "lon:": "经度：",
-    "source:": "来源：",
-    "target:": "目标：",
-    "incoming flow count:": "流入数量：",
-    "outgoing flow count:": "流出数量：",
-    "concentration:": "浓度：",
-    "kde:": "核密度：",
-}
-
-PLOTLY_LOCALES: dict[str, dict[str, Any]] = {PLOTLY_LOCALE: {
-    "dictionary": _PLOTLY_DICTIONARY,
-    "format": {
-        "days": ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
-        "shortDays": ["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
-        "months": [f"{m}月" for m in "一 二 三 四 五 六 七 八 九 十 十一 十二".split()],
-        "shortMonths": [f"{m}月" for m in range(1, 13)],
-        "date": "%Y-%m-%d",
-    },
-}}
-
-
-def plotly_config(config: dict | None = None) -> dict:
-    """`config` (a Plotly config for st.plotly_chart) with the zh-CN locale and its dictionary
-    (plotly.js `config.locale` + `config.locales`): the modebar's tooltips and notices in Chinese."""
-    return {**(config or {}), "locale": PLOTLY_LOCALE, "locales": PLOTLY_LOCALES}
-
 
 # ---- Streamlit ------------------------------------------------------------------------------------
 
@@ -270,6 +153,11 @@ TEXT: dict[str, str] = {
     "Search": "搜索",
     "Fullscreen": "全屏",
     "Close fullscreen": "退出全屏",
+    # a chart's toolbar (its buttons name the chart: "Fullscreen: 机构排名", see PATTERNS)
+    "Download as PNG": "下载图片（PNG）",
+    "Download as SVG": "下载图片（SVG）",
+    "Show data": "显示数据",
+    "Show chart": "显示图表",
     "Show/hide columns": "显示或隐藏列",
     "Add row": "添加行",
     "Delete row(s)": "删除选中的行",
@@ -326,6 +214,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(.+) start date$", "{1}（开始日期）"),
     (r"^(.+) end date$", "{1}（结束日期）"),
     (r"^Made with Streamlit v(.+)$", "由 Streamlit 构建，版本 {1}"),
+    (r"^(Fullscreen|Close fullscreen|Download as PNG|Download as SVG|Show data|Show chart): (.+)$", "{1:t}：{2}"),
+    (r"^ECharts chart error: (.+)$", "图表无法绘制：{1}"),
 )
 
 # Attributes a person sees (tooltips, placeholders) or a screen reader reads: translated wherever they
@@ -346,7 +236,7 @@ USER_CONTENT = ", ".join((
     '[data-testid="stJson"]', '[data-testid="stTable"]', '[data-testid="stMetricValue"]',
     '[data-testid="stMetricLabel"]', '[data-testid="stPageLink"]', '[role="radiogroup"]',
     '[data-testid="stFileChipName"]', '[data-testid="stDataFrameResizable"] [role="grid"]',
-    '[data-testid="stPlotlyChart"] .main-svg', '[data-baseweb="tag"]',
+    '[data-testid="stEChartsChart"]', '[data-baseweb="tag"]',
     # options hold the app's data, except Streamlit's own rows: "Select all" (key __select_all__) and a
     # listbox's empty state ("No results")
     '[role="option"]:not([data-key^="__"]):not([role="listbox"][data-empty="true"] > [role="option"])',
@@ -356,14 +246,6 @@ _SCRIPT = r"""
 (function () {
   "use strict";
   var w = window, DATA = __DATA__;
-  // Plotly: register zh-CN in the plotly.js Streamlit bundles (as plotly.js's own locale files do)
-  var locale = {moduleType: "locale", name: DATA.plotly.name, dictionary: DATA.plotly.dictionary,
-                format: DATA.plotly.format};
-  if (w.Plotly && typeof w.Plotly.register === "function") {
-    try { w.Plotly.register(locale); } catch (e) { /* an older plotly.js: config.locales still works */ }
-  } else if (!(w.PlotlyLocales || []).some(function (l) { return l && l.name === locale.name; })) {
-    w.PlotlyLocales = (Array.isArray(w.PlotlyLocales) ? w.PlotlyLocales : []).concat([locale]);
-  }
   // Streamlit: one observer per tab, replaced only by a different version of this table
   if (w.__zhUi && w.__zhUi.version === DATA.version) { w.__zhUi.scan(document.body); return; }
   if (w.__zhUi) { w.__zhUi.stop(); }
@@ -439,8 +321,7 @@ _MARKER = "zh-ui"
 
 def _snippet() -> str:
     data = {"text": TEXT, "patterns": PATTERNS, "attributes": ATTRIBUTES, "skip": USER_CONTENT,
-            "dataAttributes": USER_DATA_ATTRIBUTES,
-            "plotly": {"name": PLOTLY_LOCALE, **PLOTLY_LOCALES[PLOTLY_LOCALE]}}
+            "dataAttributes": USER_DATA_ATTRIBUTES}
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
     data["version"] = hashlib.sha256(payload.encode()).hexdigest()[:16]
     # every "<" escaped, so nothing in the data can close the <script> element or look like a tag to
@@ -458,7 +339,7 @@ SNIPPET = _snippet()
 
 
 def install() -> None:
-    """Chinese Streamlit and Plotly chrome on this page: call once per script run (ui.frame does).
+    """Chinese Streamlit chrome on this page: call once per script run (ui.frame does).
     Adds one hidden, zero-height element; the browser keeps one observer per tab across reruns and
     page switches."""
     st.html(SNIPPET, unsafe_allow_javascript=True)

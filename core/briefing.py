@@ -34,7 +34,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from core import metrics as M
-from core.charts import PALETTE, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE, is_missing, number
+from core.charts import PALETTE, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE, SUSPECT, is_missing, number
 from core.checks import rule_name
 
 DEFAULT_TITLE = "政府信息公开工作年度报告对比简报"
@@ -457,7 +457,7 @@ def _key_figures(doc, fr: _Frames, year: int | None) -> None:
                 text += f" {FLAG}"
                 for reason in reasons:
                     flagged[agency].setdefault(reason, []).append(SHORT[key])
-            _cell(cell, text, colour="#b8433f" if reasons else None)
+            _cell(cell, text, colour=SUSPECT if reasons else None)
         errors = fr.errors_of(row)
         _cell(cells[-1], str(errors), bold=errors > 0, colour=SEVERITY_COLOURS["error"] if errors else None)
     for row in table.rows:

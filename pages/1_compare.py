@@ -14,7 +14,7 @@ m = M.METRICS[key]
 st.caption(m.definition or f"表格字段：{m.label}")
 table = wide[["agency", key]].rename(columns={key: "value"}).assign(flag=M.flag_frame(wide, [key])[key])
 left_out = M.left_out(wide, key)
-ui.chart(ui.figure(C.ranked_bars, filters.limit(table, "value"), m.label, m.unit, filters.year, M.peer_mean(table["value"]),
+ui.chart(C.ranked_bars(filters.limit(table, "value"), m.label, m.unit, filters.year, M.peer_mean(table["value"]),
                        of=int(table["value"].notna().sum()), left_out=left_out),
          f"{m.label}_{filters.year}年_机构排名", ui.with_links(M.table_for(wide, [key]), wide), "ranked")
 ui.left_out_note(left_out, m.label)
@@ -28,7 +28,7 @@ if chosen:
     marks = M.flag_frame(sub, chosen)
     for unit in sorted({M.METRICS[k].unit for k in chosen}):  # one axis per unit: 件, %, 万元 side by side would hide the small ones
         group = {k: v for k, v in labels.items() if M.METRICS[k].unit == unit}
-        ui.chart(ui.figure(C.grouped_bars, sub, group, filters.year, title=f"多项指标对比（{unit}）", flags=marks, unit=unit),
+        ui.chart(C.grouped_bars(sub, group, filters.year, title=f"多项指标对比（{unit}）", flags=marks, unit=unit),
                  f"多项指标对比_{unit}_{filters.year}年", M.table_for(sub, group), f"grouped_{unit}")
-    ui.chart(ui.figure(C.heatmap, sub, labels, filters.year, flags=marks), f"机构指标热力图_{filters.year}年",
+    ui.chart(C.heatmap(sub, labels, filters.year, flags=marks), f"机构指标热力图_{filters.year}年",
              M.table_for(sub, chosen), "heatmap")

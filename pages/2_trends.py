@@ -28,7 +28,7 @@ elif key:
         out = d.assign(unit=m.unit).rename(columns={"agency": "机构", "year": "年度", "value": m.label, "unit": "单位",
                                                     "flag": "校验发现"}).drop(columns="suspect")
         palette = C.colours(chosen)
-        ui.chart(ui.figure(C.trend_lines, d, m.label, m.unit, palette), f"{m.label}_年度趋势", out, "trend")
+        ui.chart(C.trend_lines(d, m.label, m.unit, palette), f"{m.label}_年度趋势", out, "trend")
         single = sorted(set(chosen) - set(d.groupby("agency")["year"].nunique().loc[lambda n: n > 1].index))
         if single:
             st.caption("只有一个年度入库的机构（图中为单独的点）：" + "、".join(ui.md(a) for a in single))
@@ -37,6 +37,6 @@ elif key:
         if d["change"].notna().any():
             out = d.assign(unit="%").rename(columns={"agency": "机构", "year": "年度", "value": m.label,
                                                      "change": "同比变化", "unit": "单位"})
-            ui.chart(ui.figure(C.yoy_bars, d, m.label, palette), f"{m.label}_同比变化", out, "yoy")
+            ui.chart(C.yoy_bars(d, m.label, palette), f"{m.label}_同比变化", out, "yoy")
         else:
             st.info("同比变化需要同一机构相邻两个年度的报告都在资料库中（上年为 0 时不计算）。")

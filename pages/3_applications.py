@@ -28,7 +28,7 @@ def draw(title: str, keys: dict[str, str], name: str, chart) -> None:
 
 flow = {"applications.new_received.total": "本年新收", "applications.carried_over.total": "上年结转",
         "applications.total.total": "（七）办结总计", "applications.carried_forward.total": "结转下年度"}
-draw("收到与办结", flow, "收办情况", lambda sub, labels, marks: ui.figure(C.grouped_bars, sub, labels, year, "收到与办结", flags=marks))
+draw("收到与办结", flow, "收办情况", lambda sub, labels, marks: C.grouped_bars(sub, labels, year, "收到与办结", flags=marks))
 
 st.subheader("办理结果构成")
 outcome = {"applications.granted.total": "予以公开", "applications.partial.total": "部分公开",
@@ -36,12 +36,12 @@ outcome = {"applications.granted.total": "予以公开", "applications.partial.t
            "derived.other_handling": "其他处理"}
 mode = ui.radio("显示方式", ["件数", "占比"], "mode")
 draw("办理结果构成", outcome, "办理结果构成",
-     lambda sub, labels, marks: ui.figure(C.stacked, sub, labels, "办理结果构成", year, share=mode == "占比", flags=marks))
+     lambda sub, labels, marks: C.stacked(sub, labels, "办理结果构成", year, share=mode == "占比", flags=marks))
 
 st.subheader("申请人类型（本年新收）")
 applicants = {f"applications.new_received.{c}": label for c, label in F.APPLICANT_COLUMNS[:-1]}
 draw("申请人类型", applicants, "申请人类型",
-     lambda sub, labels, marks: ui.figure(C.stacked, sub, labels, "本年新收申请：申请人类型", year, share=mode == "占比", flags=marks))
+     lambda sub, labels, marks: C.stacked(sub, labels, "本年新收申请：申请人类型", year, share=mode == "占比", flags=marks))
 
 st.subheader("比率")
 rates = ["derived.open_rate", "derived.denied_rate", "derived.unable_rate", "derived.rejected_rate",

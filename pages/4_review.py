@@ -25,7 +25,7 @@ for group, group_label in F.REVIEW_GROUPS:
     if sub[present].fillna(0).to_numpy().sum() == 0 and not M.flag_frame(sub, present).to_numpy().any():
         st.caption(f"{group_label}：所选机构均为 0 件或未填写。")
         continue
-    ui.chart(ui.figure(C.stacked, sub, {k: cats[k] for k in present}, f"{group_label}：办理结果", year,
+    ui.chart(C.stacked(sub, {k: cats[k] for k in present}, f"{group_label}：办理结果", year,
                        flags=M.flag_frame(sub, present)),
              f"{group_label}_{year}年", ui.with_links(M.table_for(sub, [*present, *total]), sub), group)
 st.subheader("纠错率")
@@ -35,7 +35,7 @@ for key in ("derived.review_correction_rate", "derived.litigation_correction_rat
     table = wide[["agency", key]].rename(columns={key: "value"}).assign(flag=M.flag_frame(wide, [key])[key])
     left_out = M.left_out(wide, key)
     if table["value"].notna().any():
-        ui.chart(ui.figure(C.ranked_bars, table, m.label, m.unit, year, M.peer_mean(table["value"]), left_out=left_out),
+        ui.chart(C.ranked_bars(table, m.label, m.unit, year, M.peer_mean(table["value"]), left_out=left_out),
                  f"{m.label}_{year}年", ui.with_links(M.table_for(wide, [key]), wide), key)
     else:
         st.info(f"{m.label}：所选机构没有已审结的案件，不计算。")

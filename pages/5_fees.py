@@ -16,6 +16,6 @@ for key, note in (("proactive.fees.amount_wan", "表二「第二十条第（八�
         st.info(f"所选机构的报告中没有{m.label}数据。")
         continue
     table = wide[["agency", key]].rename(columns={key: "value"}).assign(flag=M.flag_frame(wide, [key])[key])
-    ui.chart(ui.figure(C.ranked_bars, filters.limit(table, "value"), m.label, m.unit, filters.year, M.peer_mean(table["value"]),
+    ui.chart(C.ranked_bars(filters.limit(table, "value"), m.label, m.unit, filters.year, M.peer_mean(table["value"]),
                            of=int(table["value"].notna().sum())),
              f"{m.label}_{filters.year}年", ui.with_links(M.table_for(wide, [key]), wide), key)

@@ -31,7 +31,29 @@ def run(page: str, db, params: dict | None = None, data: str = "real") -> AppTes
 
 
 def figures(at) -> list[dict]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    """The ECharts option of every chart on the page, as the browser receives it."""
+    return [json.loads(el.proto.spec) for el in at.get("echarts_chart")]
+
+
+def chart_title(fig: dict) -> str:
+    """A chart's title and subtitle (metric, year, count, source)."""
+    return fig["title"]["text"] + "｜" + fig["title"].get("subtext", "")
+
+
+def labels(series: dict) -> list[str | None]:
+    """What is written at each item of a series: its label, or None."""
+    return [d.get("label", {}).get("formatter") if isinstance(d, dict) else None for d in series["data"]]
+
+
+def footnote(fig: dict) -> str:
+    """The lines under the plot: marked values and their findings, who a rate left out."""
+    return "\n".join(g["style"]["text"] for g in fig.get("graphic", []))
+
+
+def agencies_drawn(fig: dict) -> list[str]:
+    """The category axis' agency names, each as one line again."""
+    axis = fig["yAxis"] if fig["yAxis"].get("type") == "category" else fig["xAxis"]
+    return [name.replace("\n", "") for name in axis["data"]]
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +84,7 @@ def test_every_page_on_the_bundled_library(bundled, page, title):
     if page not in ("pages/7_upload.py", "pages/8_report.py", "pages/6_checks.py"):
         assert figures(at), "a chart is drawn"
         spec = figures(at)[0]
-        assert "数据来源" in spec["layout"]["title"]["text"]
+        assert "数据来源" in chart_title(spec)
 
 
 @pytest.mark.parametrize("page,title", zip(PAGES, TITLES))
@@ -76,19 +98,18 @@ def test_every_page_on_an_empty_library(empty, page, title):
 def test_year_filter_changes_the_ranking(bundled):
     fig_2023 = figures(run("pages/1_compare.py", bundled, {"year": "2023"}))[0]
     fig_2024 = figures(run("pages/1_compare.py", bundled, {"year": "2024"}))[0]
-    assert "2023年" in fig_2023["layout"]["title"]["text"] and "2024年" in fig_2024["layout"]["title"]["text"]
-    assert fig_2023["data"][0]["x"] != fig_2024["data"][0]["x"]
+    assert "2023年" in chart_title(fig_2023) and "2024年" in chart_title(fig_2024)
+    assert labels(fig_2023["series"][0]) != labels(fig_2024["series"][0])
 
 
 def test_agency_search_narrows_every_chart(bundled):
     at = run("pages/1_compare.py", bundled, {"year": "2023", "q": "甲县"})
-    bars = figures(at)[0]["data"][0]["y"]
-    assert bars == ["甲县财政局"]
+    assert agencies_drawn(figures(at)[0]) == ["甲县财政局"]
 
 
 def test_url_state_restores_the_metric(bundled):
     at = run("pages/1_compare.py", bundled, {"year": "2024", "metric": "review.total"})
-    assert "行政复议·总计" in figures(at)[0]["layout"]["title"]["text"]
+    assert "行政复议·总计" in chart_title(figures(at)[0])
     assert at.query_params["metric"] == ["review.total"] or at.query_params["metric"] == "review.total"
 
 
@@ -103,7 +124,7 @@ def test_checks_page_lists_the_r2_break_of_the_2020_report(bundled):
 
 def test_trend_page_draws_the_chosen_agencies(bundled):
     at = run("pages/2_trends.py", bundled, {"agencies": "甲县财政局,乙县教育局"})
-    names = {t["name"] for t in figures(at)[0]["data"]}
+    names = {t["name"] for t in figures(at)[0]["series"] if t["type"] == "line"}
     assert names == {"甲县财政局", "乙县教育局"}
 
 
@@ -133,10 +154,9 @@ def test_report_page_highlights_cells_behind_warnings(bundled):
 
 def test_charts_download_as_png_at_scale_3_with_a_chinese_file_name(bundled):
     at = run("pages/1_compare.py", bundled, {"year": "2023"})
-    config = json.loads(at.get("plotly_chart")[0].proto.config)
-    options = config["toImageButtonOptions"]
-    assert options["format"] == "png" and options["scale"] >= 2
-    assert "机构排名" in options["filename"] and "2023年" in options["filename"]
+    options = figures(at)[0]["toolbox"]["feature"]["saveAsImage"]
+    assert options["type"] == "png" and options["pixelRatio"] >= 2 and options["title"] == "下载图片（PNG）"
+    assert "机构排名" in options["name"] and "2023年" in options["name"]
     assert any(b.label == "下载数据（CSV）" for b in at.get("download_button"))
 
 
@@ -304,11 +324,13 @@ def test_file_names_and_agencies_reach_the_page_only_escaped(tmp_path):
         at = run("pages/8_report.py", db, {"id": str(s.id)})
         assert at.subheader[0].value == f"{ui.md(s.agency)}　2023年度报告"
         assert not re.search(r"(?<!\\)[<\[*]", at.subheader[0].value)  # no tag, link or emphasis left open
-    # Plotly reads <, > and & as markup: each agency is drawn from entities, as printed
+    # labels are plain text; tooltips are HTML, so a name there is escaped and shown as printed
     agencies = {s.agency for s in stored.values()}
     for fig in figures(run("pages/1_compare.py", db, {"year": "2023"})):
-        labels = {html.unescape(y.replace("<br>", "")) for trace in fig["data"] for y in trace["y"]}
-        assert labels == agencies and not any("<img" in y for trace in fig["data"] for y in trace["y"])
+        assert set(agencies_drawn(fig)) == agencies
+        tips = [d["tooltip"]["formatter"] for series in fig["series"] for d in series["data"] if "tooltip" in d]
+        assert tips and not any("<img" in t for t in tips)
+        assert {html.unescape(t.split("<br/>")[0]) for t in tips} == agencies
 
 
 # ---- upload: one file at a time, each its own line -------------------------------------------------
@@ -393,7 +415,7 @@ def test_every_page_explains_a_library_file_that_is_not_a_database(tmp_path, pag
     message = _message(at)
     assert str(path) in message and "不是 SQLite 数据库" in message and "没有修改、覆盖或删除" in message
     assert snapshot(path) == before
-    assert not at.get("plotly_chart") and not at.dataframe  # the page stops after the message
+    assert not figures(at) and not at.dataframe  # the page stops after the message
 
 
 def test_the_database_of_another_program_is_explained_and_left_alone(tmp_path):

@@ -1,11 +1,11 @@
-"""End to end: no English from Streamlit or Plotly on screen (zh_ui, installed by ui.frame on every page).
+"""End to end: no English from Streamlit or the charts on screen (zh_ui, installed by ui.frame on every page).
 
 The real dashboard in Debian's chromium, with the browser itself set to English (so nothing Chinese comes
 from the browser's own language): 上传报告 (the uploader idle, while a file is dragged over it, and with a
-refused .exe), the sidebar's text input hint and a select's empty search, 机构对比 (the chart toolbar, its
-download button's tooltip from the zh-CN Plotly dictionary), 数据校验 (a cleared multiselect, the table
+refused .exe), the sidebar's text input hint and a select's empty search, 机构对比 (a chart's screen-reader
+label, Streamlit's toolbar over it), 数据校验 (a cleared multiselect, the table
 toolbar's tooltips). On each, the page's text and the title / data-title / aria-label / placeholder of
-every visible element hold none of Streamlit's or Plotly's English words; the element that installs the
+every visible element hold none of Streamlit's or the charts' English words; the element that installs the
 translation takes no room. A second server shows Streamlit's toolbar (toolbarMode "viewer"): the status
 widget while a long upload runs, and the main menu. Screenshots go to /tmp/zh_shots/ for a person to
 look at.
@@ -28,12 +28,11 @@ pytestmark = [pytest.mark.e2e,
 
 SHOTS = Path("/tmp/zh_shots")
 SAMPLES = ROOT / "sample_reports"
-PLOTLY = zh_ui.PLOTLY_LOCALES[zh_ui.PLOTLY_LOCALE]["dictionary"]
 
-# Streamlit's and Plotly's own English, as whole words (case-sensitive: "PDF", "CSV", "Excel" and the
+# Streamlit's and the charts' own English, as whole words (case-sensitive: "PDF", "CSV", "Excel" and the
 # app's Chinese labels are fine)
 ENGLISH = ["Upload", "Browse files", "Drag and drop", "per file", "Limit", "not allowed", "File type",
-           "File must be", "Error:", "Download plot", "Zoom", "Pan", "Autoscale", "Reset axes", "Reset",
+           "File must be", "Error:", "Download as PNG", "Download plot", "Show data", "This is a chart", "ECharts",
            "Fullscreen", "Choose options", "Choose an option", "Download as CSV", "Search", "Show/hide columns",
            "Running...", "Stop", "Stopping", "Press Enter", "Press Ctrl", "to apply", "No results", "Help for",
            "Help", "Clear all", "Clear value", "Remove", "Open", "Add files", "file upload", "Skip to main content",
@@ -54,7 +53,7 @@ SHOWN = """() => {
 
 
 def _english(page) -> list[str]:
-    """Streamlit's or Plotly's English words on screen: page text and attributes of visible elements."""
+    """Streamlit's or the charts' English words on screen: page text and attributes of visible elements."""
     return sorted({m.group() for s in page.evaluate(SHOWN) for m in ENGLISH_RE.finditer(s or "")})
 
 
@@ -81,7 +80,7 @@ def _samples(folder: Path) -> Path:
     return folder / "samples"
 
 
-def test_streamlit_and_plotly_chrome_is_chinese(tmp_path, browser):
+def test_streamlit_and_chart_chrome_is_chinese(tmp_path, browser):
     server = Server(tmp_path / "lib.sqlite3", _samples(tmp_path))
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
@@ -129,23 +128,20 @@ def test_streamlit_and_plotly_chrome_is_chinese(tmp_path, browser):
         _shot(page, "select-no-results")
         page.keyboard.press("Escape")
 
-        # 机构对比: the chart toolbar in Chinese, its download button's tooltip from the zh-CN dictionary
+        # 机构对比: a chart's own words are ours (its title as the screen-reader label); Streamlit's
+        # toolbar over it (full screen, PNG) is translated with the chart's name kept
         page.goto(server.url + "/compare?year=2023")
         _ready(page)
         _translation_takes_no_room(page)
-        chart = page.get_by_test_id("stPlotlyChart").first
+        chart = page.get_by_test_id("stEChartsChart").first
+        playwright.expect(chart).to_have_attribute("aria-label", re.compile("机构排名（2023年"))
         chart.hover()
-        titles = chart.locator(".modebar-btn").evaluate_all("bs => bs.map(b => b.getAttribute('data-title'))")
-        assert PLOTLY["Download plot as a PNG"] in titles and PLOTLY["Zoom"] in titles and PLOTLY["Reset axes"] in titles
-        assert zh_ui.TEXT["Fullscreen"] in titles  # Streamlit's own modebar button
-        assert not [t for t in titles if re.search("[A-Za-z]", (t or "").replace("PNG", ""))], titles
-        download = chart.locator(f".modebar-btn[data-title='{PLOTLY['Download plot as a PNG']}']")
-        download.hover()
-        page.wait_for_timeout(400)
-        tip = download.evaluate("b => [getComputedStyle(b, '::after').content, getComputedStyle(b, '::after').opacity]")
-        assert tip == [f'"{PLOTLY["Download plot as a PNG"]}"', "1"], tip
+        toolbar = page.get_by_test_id("stElementToolbar").first
+        labels = toolbar.get_by_role("button").evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+        assert any(lb and lb.startswith(zh_ui.TEXT["Fullscreen"] + "：") and "机构排名" in lb for lb in labels), labels
+        assert not [lb for lb in labels if re.search("[A-Za-z]", (lb or "").replace("PNG", ""))], labels
         assert _english(page) == []
-        _shot(page, "compare-modebar-tooltip")
+        _shot(page, "compare-chart-toolbar")
 
         # 数据校验, reached by the sidebar link (the same browser page): a multiselect cleared, the table
         # toolbar's tooltips; the observer installed on 机构对比 is the one still at work

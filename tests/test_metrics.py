@@ -94,6 +94,8 @@ def test_a_doubted_value_is_left_out_of_rates_and_marked_in_charts(tmp_path):
     row = tidy[tidy["metric"] == "applications.granted.total"]
     assert bool(row["suspect"].iloc[0]) and not tidy[tidy["metric"] == "applications.partial.total"]["suspect"].iloc[0]
     assert "R2" in row["flag"].iloc[0]  # the first finding on it: -5 also breaks its column's sum
-    fig = C.ranked_bars(row.assign(agency="某机构")[["agency", "value", "flag"]], "予以公开", "件", 2023)
-    note = " ".join(a.text for a in fig.layout.annotations)
-    assert "⚠" in fig.data[0].text[0] and "某机构" in note and "R2" in note
+    fig = C.ranked_bars(row.assign(agency="某机构")[["agency", "value", "flag"]], "予以公开", "件", 2023).option
+    note = fig["graphic"][0]["style"]["text"]
+    bar = fig["series"][0]["data"][0]
+    assert bar["label"]["formatter"].endswith("⚠") and "decal" in bar["itemStyle"]
+    assert "某机构" in note and "R2" in note

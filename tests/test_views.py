@@ -2,7 +2,6 @@
 missing is neither zero nor non-compliance, numbers read the Chinese way, the demonstration library is
 never mistaken for real data. AppTest on the demonstration library (several years, gaps, four planted
 findings) and on small libraries built for one defect each."""
-import base64
 import io
 import json
 import os
@@ -10,7 +9,6 @@ import random
 import re
 
 import pandas as pd
-import numpy as np
 import pytest
 
 from conftest import ROOT
@@ -18,7 +16,7 @@ from core import charts as C
 from core import metrics as M
 from core.library import DEMO_DIR, Library
 from core.synthetic import make_report, render_text
-from test_app import figures, run
+from test_app import agencies_drawn, figures, chart_title, footnote, labels, run
 
 DEMO_AGENCIES = 8
 
@@ -39,15 +37,13 @@ def demo_run(page, real, params=None):
     return at
 
 
-def values(array) -> list:
-    """A trace's array as plotly.js reads it: plain, or base64 typed-array ({"dtype", "bdata"})."""
-    if isinstance(array, dict):
-        return list(np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]))
-    return list(array)
+def values(series: dict) -> list:
+    """The plotted value of each item of a series (a bar's length, a line point's [x, y])."""
+    return [d["value"] if isinstance(d, dict) else d for d in series["data"]]
 
 
-def annotations(fig: dict) -> str:
-    return " ".join(a.get("text", "") for a in fig["layout"].get("annotations", []))
+def named(figs: list[dict], start: str) -> dict:
+    return next(f for f in figs if f["title"]["text"].startswith(start))
 
 
 # ---- the demonstration library ------------------------------------------------------------------
@@ -90,22 +86,26 @@ def test_the_setting_opens_the_real_library_and_uploads_never_land_in_the_demons
 def test_a_value_from_a_report_whose_table_does_not_add_up_is_marked_where_it_is_drawn(demo):
     """东湖区 2022 prints 行政复议 总计 0 beside 11 cases (R4): the bars carry ⚠ and the note names R4."""
     at = demo_run("pages/4_review.py", demo, {"data": "demo", "year": "2022"})
-    review = next(f for f in figures(at) if "行政复议" in f["layout"]["title"]["text"])
-    marked = [t for trace in review["data"] if trace.get("type") == "bar" for t in trace["text"] if "⚠" in t]
+    review = named(figures(at), "行政复议：")
+    marked = [t for series in review["series"] if series["type"] == "bar" for t in labels(series) if "⚠" in t]
     assert marked
-    note = annotations(review)
+    hatched = [d for series in review["series"] if series["type"] == "bar" for d in series["data"]
+               if "decal" in d.get("itemStyle", {})]
+    assert len(hatched) == len(marked)
+    note = footnote(review)
     assert "东湖区人民政府" in note and "R4" in note and "总计为0" in note
     assert note.count("东湖区人民政府") == 1  # one line per agency and finding, not one per bar segment
     # its correction rate would divide by a total printed as 0 (−50 %): left out, and said why
-    rate = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("<b>复议纠错率"))
-    assert "演示市东湖区人民政府（表四（行政复议）不平衡（R4" in annotations(rate).replace("<br>", "")
-    assert all(v >= 0 for t in rate["data"] for v in values(t["x"]))
+    rate = named(figures(at), "复议纠错率")
+    assert "演示市东湖区人民政府（表四（行政复议）不平衡（R4" in footnote(rate).replace("\n", "")
+    assert "演示市东湖区人民政府" not in agencies_drawn(rate)
+    assert all(v >= 0 for v in values(rate["series"][0]))
 
 
 def test_a_rate_says_which_agencies_it_left_out_and_why(demo):
     at = demo_run("pages/4_review.py", demo, {"data": "demo", "year": "2024"})
-    fig = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("<b>复议纠错率"))
-    assert "未计入" in annotations(fig) and "分母为 0" in annotations(fig)
+    fig = named(figures(at), "复议纠错率")
+    assert "未计入" in footnote(fig) and "分母为 0" in footnote(fig)
     assert any("复议纠错率未计算的机构" in c.value for c in at.caption)
 
 
@@ -128,8 +128,8 @@ def test_left_out_names_the_reason_per_agency():
 
 def test_the_overview_says_未入库_never_未报送_and_one_line_per_report(demo, tmp_path):
     at = demo_run("app.py", demo, {"data": "demo"})
-    grid = next(f for f in figures(at) if "收录情况" in f["layout"]["title"]["text"])
-    words = {w for row in grid["data"][0]["text"] for w in row}
+    grid = named(figures(at), "资料库收录情况")
+    words = set(labels(grid["series"][0]))
     assert "未入库" in words and "未报送" not in json.dumps(grid, ensure_ascii=False)
     # one report in four formats is one line of 最近入库, with its versions counted
     db = tmp_path / "four.sqlite3"
@@ -144,27 +144,32 @@ def test_the_overview_says_未入库_never_未报送_and_one_line_per_report(dem
     assert at.metric[2].value == "2023"  # one year is a year, not 「2023–2023」
 
 
+def _year(ms: float) -> float:
+    return ms / C.YEAR_MS + 1970
+
+
 def test_a_line_breaks_at_a_year_the_library_does_not_hold(demo):
     at = demo_run("pages/2_trends.py", demo, {"data": "demo", "agencies": "演示市住房和城乡建设局,演示市生态环境局"})
     fig = figures(at)[0]
-    line = next(t for t in fig["data"] if t["name"] == "演示市住房和城乡建设局")
-    years = [round(x) for x in values(line["x"])]
-    assert years == [2020, 2021, 2022, 2023, 2024] and np.isnan(values(line["y"])[years.index(2022)])
-    assert line["connectgaps"] is False
-    assert "断开处：该年度报告未入库" in fig["layout"]["title"]["text"]
+    line = next(t for t in fig["series"] if t["name"] == "演示市住房和城乡建设局")
+    points = values(line)
+    years = [round(_year(x)) for x, _ in points]
+    assert years == [2020, 2021, 2022, 2023, 2024] and points[years.index(2022)][1] is None
+    assert line["connectNulls"] is False and fig["xAxis"]["axisLabel"]["formatter"] == "{yyyy}"
+    assert "断开处：该年度报告未入库" in chart_title(fig)
 
 
 def test_points_that_coincide_stay_apart_and_end_labels_do_not_collide():
     df = pd.DataFrame({"agency": ["甲县财政局", "甲县财政局", "乙县教育局", "丙县民政局"], "year": [2022, 2023, 2023, 2023],
                        "value": [10.0, 12.0, 12.0, 12.5], "flag": ["", "", "", ""]})
-    fig = C.trend_lines(df, "新收申请", "件")
-    xs = {t.name: list(t.x) for t in fig.data}
+    fig = C.trend_lines(df, "新收申请", "件").option
+    xs = {t["name"]: [x for x, _ in values(t)] for t in fig["series"] if t["type"] == "line"}
     assert len({xs["乙县教育局"][0], xs["甲县财政局"][-1], xs["丙县民政局"][0]}) == 3  # same year, set apart
-    labels = [a for a in fig.layout.annotations if a.showarrow]
-    assert {a.text.split()[0] for a in labels} == {"甲县财政局", "乙县教育局", "丙县民政局"}
-    ys = sorted(a.ay for a in labels)
+    ends = next(t for t in fig["series"] if t["name"] == "末端标注")["data"]
+    assert {e["name"].split()[0] for e in ends} == {"甲县财政局", "乙县教育局", "丙县民政局"}
+    ys = sorted(e["value"][1] for e in ends)
     assert min(b - a for a, b in zip(ys, ys[1:])) >= 0.07 * 12.5  # a label's height apart at least
-    assert fig.layout.yaxis.title.text in (None, "") and "单位：件" in [a.text for a in fig.layout.annotations]
+    assert fig["yAxis"]["name"] == "单位：件" and fig["yAxis"]["nameLocation"] == "end"  # level, not turned
 
 
 def test_no_applicant_breakdown_is_a_sentence_not_an_empty_axis(tmp_path):
@@ -175,29 +180,31 @@ def test_no_applicant_breakdown_is_a_sentence_not_an_empty_axis(tmp_path):
     lib.add(render_text(r, "tab_grid").encode(), "戊县.txt")
     at = run("pages/3_applications.py", db)
     assert any("申请人类型" in i.value and "没有这些数据" in i.value for i in at.info)
-    assert not any("申请人类型" in f["layout"]["title"]["text"] for f in figures(at))
+    assert not any("申请人类型" in chart_title(f) for f in figures(at))
     # beside an agency that has one, it is a bar labelled as missing, not a bar of 0
     other = make_report(random.Random(9), template="2021", agency="己县民政局", year=2023, blank_columns=False)
     lib.add(render_text(other, "tab_grid").encode(), "己县.txt")
-    fig = next(f for f in figures(run("pages/3_applications.py", db)) if "申请人类型" in f["layout"]["title"]["text"])
-    ends = next(t for t in fig["data"] if t.get("mode") == "text")["text"]
+    fig = next(f for f in figures(run("pages/3_applications.py", db)) if "申请人类型" in chart_title(f))
+    ends = [e["name"] for e in next(t for t in fig["series"] if t["name"] == "合计")["data"]]
     assert "未填写或未读到" in ends and sum(e == "未填写或未读到" for e in ends) == 1
 
 
 def test_grouped_bars_label_every_value_and_tell_zero_from_missing():
     df = pd.DataFrame({"agency": ["甲", "乙"], "a": [0.0, None], "b": [23.0, 12345.0]})
-    fig = C.grouped_bars(df, {"a": "本年新收", "b": "办结"}, 2023)
-    assert list(fig.data[0].text) == ["0", "—"] and list(fig.data[1].text) == ["23", "12,345"]
+    fig = C.grouped_bars(df, {"a": "本年新收", "b": "办结"}, 2023).option
+    assert labels(fig["series"][0]) == ["0", "—"] and labels(fig["series"][1]) == ["23", "12,345"]
 
 
 # ---- Chinese numbers, downloads -----------------------------------------------------------------
 
 def test_axes_read_the_chinese_way():
-    fig = C.ranked_bars(pd.DataFrame({"agency": ["甲", "乙"], "value": [20000.0, 350000.0]}), "收费", "万元", 2023)
-    assert fig.layout.xaxis.tickformat is None and all("k" not in t for t in fig.layout.xaxis.ticktext)
-    assert "10万" in fig.layout.xaxis.ticktext and "350,000" in fig.data[0].text
-    small = C.ranked_bars(pd.DataFrame({"agency": ["甲"], "value": [23000.0]}), "新收", "件", 2023)
-    assert small.layout.xaxis.tickformat == ",~r"  # 23,000, never 23k
+    """ECharts writes 23,000 on a value axis by itself; from 100,000 on the axis is in 万 while each bar
+    keeps its number as printed."""
+    fig = C.ranked_bars(pd.DataFrame({"agency": ["甲", "乙"], "value": [20000.0, 350000.0]}), "收费", "万元", 2023).option
+    assert fig["xAxis"]["axisLabel"]["formatter"] == "{value}万" and values(fig["series"][0]) == [35.0, 2.0]
+    assert labels(fig["series"][0]) == ["350,000", "20,000"]
+    small = C.ranked_bars(pd.DataFrame({"agency": ["甲"], "value": [23000.0]}), "新收", "件", 2023).option
+    assert small["xAxis"]["axisLabel"]["formatter"] == "{value}" and values(small["series"][0]) == [23000.0]
 
 
 def test_downloads_write_counts_as_whole_numbers_with_year_unit_and_link(demo):

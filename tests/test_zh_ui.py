@@ -1,19 +1,16 @@
-"""zh_ui without a browser: the snippet's safety, the translation table's shape, the Plotly dictionary
-against the plotly.js Streamlit ships, and the hook on every page (AppTest). What the browser shows is
+"""zh_ui without a browser: the snippet's safety, the translation table's shape, and the hook on every
+page (AppTest). What the browser shows is
 tests/test_e2e_zh.py."""
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
-import streamlit
 
 import zh_ui
 from test_app import bundled, run  # noqa: F401  (bundled: the sample library fixture)
 
-STATIC_JS = Path(streamlit.__file__).parent / "static" / "static" / "js"
 
 
 def _tr(text: str) -> str | None:
@@ -77,34 +74,14 @@ def test_the_snippet_is_one_hidden_element_whose_data_cannot_end_its_script():
     assert data["text"] == zh_ui.TEXT and data["version"]
 
 
-def _localized_by_bundled_plotly() -> set[str]:
-    """The strings the plotly.js in Streamlit's bundle passes to its localizer, `_(gd, "…")` (minified
-    to a short name), that a person sees: modebar tooltips and notices (they start with a capital)."""
-    bundle = next(STATIC_JS.glob("PlotlyChart.*.js")).read_text(encoding="utf-8", errors="replace")
-    calls = re.findall(r"\b[\w$.]{1,4}\((?:e|t|n|r|i|a|o|s|c|l|u|d|f|p|m|h|g|_|this\.graphInfo)[\w.]*,`([A-Z][^`$]{2,90})`\)",
-                       bundle)
-    return set(calls)
-
-
-def test_the_plotly_dictionary_covers_the_plotly_js_streamlit_ships():
-    wanted = _localized_by_bundled_plotly()
-    assert {"Download plot as a PNG", "Zoom", "Pan", "Autoscale", "Reset axes"} <= wanted  # the pattern still finds them
-    assert sorted(wanted - set(zh_ui.PLOTLY_LOCALES[zh_ui.PLOTLY_LOCALE]["dictionary"])) == []
-
-
-def test_plotly_config_keeps_the_chart_settings_and_adds_the_locale():
-    config = zh_ui.plotly_config({"displaylogo": False, "toImageButtonOptions": {"scale": 3}})
-    assert config["displaylogo"] is False and config["toImageButtonOptions"] == {"scale": 3}
-    assert config["locale"] == "zh-CN" and "Download plot as a PNG" in config["locales"]["zh-CN"]["dictionary"]
-
-
 @pytest.mark.parametrize("page", ["app.py", "pages/1_compare.py", "pages/7_upload.py"])
-def test_the_frame_installs_it_once_and_charts_carry_the_locale(bundled, page):
-    """ui.frame calls zh_ui.install(): one st.html element, scripts allowed; ui.chart's configs carry
-    the zh-CN dictionary (zh_ui.plotly_config)."""
+def test_the_frame_installs_it_once_and_charts_speak_chinese(bundled, page):
+    """ui.frame calls zh_ui.install(): one st.html element, scripts allowed. A chart's own words are
+    ours: the download button's title, and the chart's title as its screen-reader label (`alt`)."""
     at = run(page, bundled)
     snippets = [el for el in at.get("html") if "zh-ui" in el.proto.body]
     assert len(snippets) == 1 and snippets[0].proto.unsafe_allow_javascript
-    for chart in at.get("plotly_chart"):
-        config = json.loads(chart.proto.config)
-        assert config["locale"] == "zh-CN" and config["locales"] == json.loads(json.dumps(zh_ui.PLOTLY_LOCALES))
+    for chart in at.get("echarts_chart"):
+        option = json.loads(chart.proto.spec)
+        assert option["toolbox"]["feature"]["saveAsImage"]["title"] == "下载图片（PNG）"
+        assert chart.proto.alt.startswith(option["title"]["text"]) and re.search(r"[\u4e00-\u9fff]", chart.proto.alt)
