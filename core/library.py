@@ -16,6 +16,7 @@ whose message says in Chinese which path and what to do.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -41,6 +42,10 @@ SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_reports"
 DEMO_ENV_VAR = "GOVREPORT_DEMO_DB"
 DEMO_DIR = SAMPLE_DIR / "demo"
 DEFAULT_DEMO_PATH = DEFAULT_PATH.with_name("demo.sqlite3")
+# what this parser makes of each demonstration file, shipped beside them (sample_reports/make_demo.py
+# writes it): a first start stores these instead of parsing 36 files for seconds. Used only while its
+# parser fingerprint is the running parser's; otherwise the files are parsed as any upload is.
+DEMO_RECORDS = DEMO_DIR / "records.json.gz"
 DOCUMENT_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm", ".doc", ".wps")
 
 _SCHEMA = """
@@ -207,10 +212,11 @@ class Library:
         return int(row[0]) if row else 0
 
     # -- writes ----------------------------------------------------------------------------------
-    def add(self, data: bytes, name: str) -> AddResult:
+    def add(self, data: bytes, name: str, known: dict[str, Report] | None = None) -> AddResult:
         """Parse and store one file. A file that cannot be read is not stored; the same bytes
         uploaded again are recognised and not stored twice. Raises `LibraryError` when the library
-        cannot be written (`add_one` turns that into the file's result)."""
+        cannot be written (`add_one` turns that into the file's result). `known`: records this parser
+        already made, by the file's SHA-256 (the demonstration's, `demo_records`)."""
         if len(data) > MAX_FILE_BYTES:
             message = too_large(name, len(data))
             return AddResult(name, "error", None, Report(name, error=message), message)
@@ -220,7 +226,7 @@ class Library:
             stored = self.get(existing)
             return AddResult(name, "duplicate", existing, stored.report if stored else Report(name),
                              f"{name}：与已入库的「{stored.name if stored else name}」内容相同，未重复保存。")
-        report = ingest(data, name)
+        report = (known or {}).get(digest) or ingest(data, name)
         if report.error:
             return AddResult(name, "error", None, report, report.error)
         with self._write() as db:
@@ -236,10 +242,10 @@ class Library:
             report_id = cur.lastrowid
         return AddResult(name, "added", report_id, report, f"{name}：已入库。")
 
-    def add_one(self, name: str, data: bytes) -> AddResult:
+    def add_one(self, name: str, data: bytes, known: dict[str, Report] | None = None) -> AddResult:
         """`add` that never raises: whatever goes wrong is this file's result, in Chinese, naming it."""
         try:
-            return self.add(data, name)
+            return self.add(data, name, known)
         except LibraryError as e:
             message = f"{name}：未入库。{e.message}"
         except sqlite3.Error as e:  # not through _connect: still say it in Chinese
@@ -251,12 +257,13 @@ class Library:
         return AddResult(name, "error", None, Report(name, error=message), message)
 
     def add_many(self, files: Iterable[tuple[str, bytes]],
-                 progress: Callable[[int, AddResult], None] | None = None) -> list[AddResult]:
+                 progress: Callable[[int, AddResult], None] | None = None,
+                 known: dict[str, Report] | None = None) -> list[AddResult]:
         """Each file on its own, one at a time (an iterable of files is read lazily): one bad file
         does not stop the others."""
         results = []
         for i, (name, data) in enumerate(files):
-            result = self.add_one(name, data)
+            result = self.add_one(name, data, known)
             del data
             results.append(result)
             if progress:
@@ -306,7 +313,7 @@ class Library:
                 return 0
         files = [p for p in sorted(sample_dir.rglob("*")) if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
                  and (sample_dir == DEMO_DIR or DEMO_DIR not in p.parents)]
-        results = self.add_many(_read_each(files))
+        results = self.add_many(_read_each(files), known=demo_records() if sample_dir == DEMO_DIR else None)
         with self._write() as db:
             db.execute("INSERT OR REPLACE INTO settings VALUES ('seeded', ?)", (repr(time.time()),))
         return sum(r.status == "added" for r in results)
@@ -407,6 +414,31 @@ def ingest(data: bytes, name: str) -> Report:
     parsing does not import the parser (and compile its patterns)."""
     from core.ingest import ingest as parse_file
     return parse_file(data, name)
+
+
+def demo_records(path: Path = DEMO_RECORDS) -> dict[str, Report]:
+    """The shipped records of the demonstration files, by SHA-256, when the running parser made them;
+    {} when it did not (or the file is missing or damaged): the files are then parsed."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            shipped = json.load(f)
+        if shipped.get("parser_version") != PARSER_VERSION:
+            return {}
+        return {digest: Report.from_json(record) for digest, record in shipped["records"].items()}
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        _log.warning("the demonstration's shipped records cannot be used: %s", path)
+        return {}
+
+
+def save_demo_records(paths: list[Path], path: Path = DEMO_RECORDS) -> None:
+    """Parse the demonstration files with the running parser and ship the records (make_demo.py)."""
+    records = {}
+    for p in paths:
+        data = p.read_bytes()
+        records[hashlib.sha256(data).hexdigest()] = ingest(data, p.name).to_json()
+    payload = json.dumps({"parser_version": PARSER_VERSION, "records": records}, ensure_ascii=False, sort_keys=True)
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as f:
+        f.write(payload.encode("utf-8"))  # mtime 0, no name: the same records give the same bytes
 
 
 def _read_each(paths: list[Path]) -> Iterator[tuple[str, bytes]]:

@@ -9,7 +9,9 @@ agency is simulated for every year as one continuous series (a base level with a
 each year's 上年结转 is the previous year's 结转下年度, each year's 现行有效件数 follows from the last),
 then two agency-years are left out of the library (they show as 未入库) and one agency only starts in
 2022. Each report is written in exactly one format (.pdf, .docx, .html or .txt, about a quarter
-each), with `NAME.gold.json` holding the values it prints (the format of sample_reports/*.gold.json).
+each), with `NAME.gold.json` holding the values it prints (the format of sample_reports/*.gold.json),
+and `records.json.gz` holding what the current parser makes of each file (a first start stores these
+instead of parsing; run this again after changing the parser — tests/test_demo.py says when).
 
 The tables are the template's real merged-cell layout (`core.synthetic.layout_t2/t3/t4`), rendered
 by `core.synthetic.render_text` and by make_samples.py's `render_docx` / `render_pdf`; the web pages
@@ -36,7 +38,9 @@ for p in (ROOT, HERE):
         sys.path.insert(0, str(p))
 
 import make_samples as M  # noqa: E402
+from core import PARSER_VERSION  # noqa: E402
 from core import fields as F  # noqa: E402
+from core.library import DEMO_RECORDS, save_demo_records  # noqa: E402
 from core.synthetic import (SECTION_TITLES, SyntheticReport, layout_t2, layout_t3, layout_t4,  # noqa: E402
                             render_text)
 
@@ -411,9 +415,12 @@ def main() -> int:
         keep |= {name, f"{y.name}.gold.json"}
         print(f"  {name}" + (f"  (planted {y.planted})" if y.planted else ""))
     for stale in OUT.iterdir():
-        if stale.name not in keep:
+        if stale.name not in keep | {DEMO_RECORDS.name}:
             print(f"  removing stale {stale.name}")
             stale.unlink()
+    documents = sorted(OUT / n for n in keep if not n.endswith((".json", ".md")))
+    save_demo_records(documents)  # what the parser makes of them, so a first start need not parse them
+    print(f"  {DEMO_RECORDS.name}: {len(documents)} records (parser {PARSER_VERSION})")
     return 0
 
 

@@ -5,6 +5,8 @@ Every document parses to exactly its gold file (the scorer's matching rules, wit
 rules included — are the planted ones, and the library has the shape the trend pages need.
 """
 import datetime as dt
+import gzip
+import hashlib
 import importlib.util
 import json
 import math
@@ -15,6 +17,7 @@ from functools import lru_cache
 import pytest
 
 from conftest import ROOT
+from core import PARSER_VERSION
 from core.checks import check_series
 from core.ingest import ingest
 
@@ -90,6 +93,40 @@ def test_one_document_per_gold_in_one_of_four_formats():
     assert all(abs(n - len(DOCS) / 4) <= 3 for n in counts.values()), counts
     assert 30 <= len(DOCS) <= 45
     assert (DEMO / "README.md").is_file()
+
+
+def test_the_shipped_records_are_what_the_parser_makes_of_each_file_now():
+    """A first start stores sample_reports/demo/records.json.gz instead of parsing: it must be exactly
+    what the running parser makes of every file (after a parser change: python sample_reports/make_demo.py)."""
+    from core.library import DEMO_RECORDS, demo_records
+    shipped = json.loads(gzip.open(DEMO_RECORDS, "rt", encoding="utf-8").read())
+    assert shipped["parser_version"] == PARSER_VERSION, "the parser changed: run python sample_reports/make_demo.py"
+    records = demo_records()
+    assert len(records) == len(DOCS)
+    for p in DOCS:
+        digest = hashlib.sha256(p.read_bytes()).hexdigest()
+        assert records[digest].to_json() == _parsed()[p.stem].to_json(), p.name
+
+
+def test_a_first_start_stores_the_shipped_records_without_parsing(tmp_path, monkeypatch):
+    import core.library as library
+
+    def no_parsing(data, name):
+        raise AssertionError(f"{name} was parsed")
+    monkeypatch.setattr(library, "ingest", no_parsing)
+    lib = library.Library(tmp_path / "demo.sqlite3")
+    assert lib.ensure_seeded(library.DEMO_DIR) == len(DOCS)
+    assert {s.name for s in lib.all()} == {p.name for p in DOCS}
+
+
+def test_stale_or_damaged_shipped_records_are_not_used(tmp_path):
+    from core.library import DEMO_RECORDS, demo_records
+    shipped = json.loads(gzip.open(DEMO_RECORDS, "rt", encoding="utf-8").read())
+    stale = tmp_path / "stale.json.gz"
+    stale.write_bytes(gzip.compress(json.dumps({**shipped, "parser_version": "older"}).encode()))
+    damaged = tmp_path / "damaged.json.gz"
+    damaged.write_bytes(DEMO_RECORDS.read_bytes()[:500])
+    assert demo_records(stale) == {} and demo_records(damaged) == {} and demo_records(tmp_path / "none") == {}
 
 
 def test_library_is_small():
