@@ -1,6 +1,11 @@
 """One file in → one checked `Report` out: pick the reader, parse, check. Never raises on bad input."""
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from core import fields as F
 from core.checks import check_report
 from core.grid import Document, ReadError
@@ -24,6 +29,41 @@ def ingest(data: bytes, name: str) -> Report:
     except Exception:  # a reader bug must not take a batch down; say so plainly, without internals
         return Report(name, error=f"{name}：读取文件时出错，文件可能已损坏。请重新下载或导出后再上传，或改传其他格式的版本。")
     return report_from_document(doc, name)
+
+
+FILE_SECONDS = 15  # per file: the slowest real report takes ~3 s; the readers' own budgets are lower
+
+
+def ingest_within(data: bytes, name: str, seconds: int = FILE_SECONDS) -> Report:
+    """`ingest` with a hard wall-clock limit, where one can be set (the main thread of a process: the
+    command line and the bulk import's workers); the dashboard relies on the readers' own budgets."""
+    try:
+        with _time_limit(seconds):
+            return ingest(data, name)
+    except _TimeUp:
+        return Report(name, error=f"{name}：处理超过 {seconds} 秒仍未完成，已停止。文件可能已损坏或结构异常，"
+                                  "请重新导出后再试，或改传其他格式的版本。")
+
+
+class _TimeUp(BaseException):
+    """Raised by the timer; a BaseException, so no `except Exception` of a reader swallows it."""
+
+
+@contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def up(signum, frame):
+        raise _TimeUp()
+    previous = signal.signal(signal.SIGALRM, up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def ingest_text(text: str, name: str = "粘贴的文本") -> Report:

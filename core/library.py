@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import PARSER_VERSION
+from core.bulk import DOCUMENT_SUFFIXES, Parsed, Refused, parse_each
 from core.library_file import ENV_VAR, LibraryError, check_location, explain
 from core.readers import MAX_FILE_BYTES, sniff, too_large
 from core.record import Report
@@ -46,7 +47,6 @@ DEFAULT_DEMO_PATH = DEFAULT_PATH.with_name("demo.sqlite3")
 # writes it): a first start stores these instead of parsing 36 files for seconds. Used only while its
 # parser fingerprint is the running parser's; otherwise the files are parsed as any upload is.
 DEMO_RECORDS = DEMO_DIR / "records.json.gz"
-DOCUMENT_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm", ".doc", ".wps")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -79,6 +79,8 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 _log = logging.getLogger(__name__)
+BATCH_FILES = 200  # files stored in one transaction
+BATCH_BYTES = 64_000_000  # or fewer, when they are large: what a batch holds in memory
 
 
 # a leading run of place names: 江苏省 淮安市 洪泽区, 某某自治州, 某某新区 …
@@ -110,6 +112,7 @@ class AddResult:
     report_id: int | None
     report: Report
     message: str
+    new_version: bool = False  # added, and the library already held a report of this agency and year
 
 
 def default_path() -> Path:
@@ -212,62 +215,107 @@ class Library:
         return int(row[0]) if row else 0
 
     # -- writes ----------------------------------------------------------------------------------
-    def add(self, data: bytes, name: str, known: dict[str, Report] | None = None) -> AddResult:
-        """Parse and store one file. A file that cannot be read is not stored; the same bytes
-        uploaded again are recognised and not stored twice. Raises `LibraryError` when the library
-        cannot be written (`add_one` turns that into the file's result). `known`: records this parser
-        already made, by the file's SHA-256 (the demonstration's, `demo_records`)."""
-        if len(data) > MAX_FILE_BYTES:
-            message = too_large(name, len(data))
-            return AddResult(name, "error", None, Report(name, error=message), message)
-        digest = hashlib.sha256(data).hexdigest()
-        existing = self._id_for(digest)
-        if existing is not None:
-            stored = self.get(existing)
-            return AddResult(name, "duplicate", existing, stored.report if stored else Report(name),
-                             f"{name}：与已入库的「{stored.name if stored else name}」内容相同，未重复保存。")
-        report = (known or {}).get(digest) or ingest(data, name)
-        if report.error:
-            return AddResult(name, "error", None, report, report.error)
-        with self._write() as db:
-            if db.execute("SELECT id FROM reports WHERE sha256 = ?", (digest,)).fetchone():
-                row = db.execute("SELECT id FROM reports WHERE sha256 = ?", (digest,)).fetchone()
-                return AddResult(name, "duplicate", row[0], report, f"{name}：已由其他会话同时上传，未重复保存。")
-            db.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?)",
-                       (digest, name, sniff(data, name), len(data), data))
-            cur = db.execute(
-                "INSERT INTO reports (sha256, name, agency, year, template, errors, warnings, parser_version, record,"
-                " provenance, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (digest, name, *_summary(report), PARSER_VERSION, *_record_json(report), time.time()))
-            report_id = cur.lastrowid
-        return AddResult(name, "added", report_id, report, f"{name}：已入库。")
+    def add(self, data: bytes, name: str) -> AddResult:
+        """Parse and store one file (`add_many` of one). A file that cannot be read is not stored; the
+        same bytes uploaded again are recognised and not stored twice."""
+        return self.add_many([(name, data)])[0]
 
-    def add_one(self, name: str, data: bytes, known: dict[str, Report] | None = None) -> AddResult:
-        """`add` that never raises: whatever goes wrong is this file's result, in Chinese, naming it."""
-        try:
-            return self.add(data, name, known)
-        except LibraryError as e:
-            message = f"{name}：未入库。{e.message}"
-        except sqlite3.Error as e:  # not through _connect: still say it in Chinese
-            message = f"{name}：未入库。{explain(e, self.path, writing=True).message}"
-        except Exception:  # noqa: BLE001 - one file's failure must not stop the others
-            _log.exception("adding %s failed", name)
-            message = (f"{name}：处理该文件时出现意外错误，未入库，资料库未改动。请确认文件完好（能在电脑上正常打开）"
-                       "后重试；仍然失败时，请把该文件交给维护人员。")
-        return AddResult(name, "error", None, Report(name, error=message), message)
+    def add_many(self, files: Iterable[tuple[str, bytes | Refused]],
+                 progress: Callable[[int, AddResult], None] | None = None, workers: int = 1,
+                 batch: int = BATCH_FILES, parsed: dict[str, Report] | None = None) -> list[AddResult]:
+        """Parse and store many files (an iterable read lazily; `core.bulk.read_each` gives one): parsed in
+        `workers` processes (core.bulk), stored `batch` files to a transaction, so a library of thousands
+        is loaded in minutes and a failure never leaves half a batch. One bad file does not stop the
+        others: it is its own result, in Chinese, naming it. `progress(i, result)` after each file is
+        stored; results come in input order with one worker, as parsed with more (and their reports
+        without provenance, which stays in the library). `parsed`: records this parser already made, by
+        SHA-256 (the demonstration's, `demo_records`)."""
+        results: list[AddResult] = []
+        waiting: list[Parsed] = []
+        held = 0  # bytes of the files waiting to be stored
+        stored = self._digests()
 
-    def add_many(self, files: Iterable[tuple[str, bytes]],
-                 progress: Callable[[int, AddResult], None] | None = None,
-                 known: dict[str, Report] | None = None) -> list[AddResult]:
-        """Each file on its own, one at a time (an iterable of files is read lazily): one bad file
-        does not stop the others."""
-        results = []
-        for i, (name, data) in enumerate(files):
-            result = self.add_one(name, data, known)
-            del data
+        def report(result: AddResult) -> None:
             results.append(result)
             if progress:
-                progress(i, result)
+                progress(len(results) - 1, result)
+
+        def flush() -> None:
+            nonlocal held
+            held = 0
+            if waiting:
+                for result in self._store(waiting):
+                    report(result)
+                waiting.clear()
+
+        def readable() -> Iterator[tuple[str, bytes]]:
+            for name, data in files:
+                if isinstance(data, Refused):
+                    report(AddResult(name, "error", None, Report(name, error=data.reason), data.reason))
+                elif len(data) > MAX_FILE_BYTES:
+                    message = too_large(name, len(data))
+                    report(AddResult(name, "error", None, Report(name, error=message), message))
+                else:
+                    yield name, data
+
+        for item in parse_each(readable(), stored.__contains__, workers, parsed):
+            waiting.append(item)
+            held += len(item.data)
+            if len(waiting) >= batch or held > BATCH_BYTES:
+                flush()
+        flush()
+        return results
+
+    def _digests(self) -> set[str]:
+        with self._connect() as db:
+            return {row[0] for row in db.execute("SELECT sha256 FROM reports")}
+
+    def _store(self, items: list[Parsed]) -> list[AddResult]:
+        """One transaction for a batch of parsed files; a library that cannot be written makes every
+        file of the batch a result saying so (nothing of the batch is stored)."""
+        try:
+            return self._write_batch(items)
+        except LibraryError as e:
+            message = e.message
+        except sqlite3.Error as e:  # not through _connect: still say it in Chinese
+            message = explain(e, self.path, writing=True).message
+        except Exception:  # noqa: BLE001 - whatever it is, the batch is not stored and says so
+            _log.exception("storing a batch of %d files failed", len(items))
+            message = "保存时出现意外错误，资料库未改动。请重试；仍然失败时，请把这些文件交给维护人员。"
+        return [AddResult(i.name, "error", None, Report(i.name, error=f"{i.name}：未入库。{message}"),
+                          f"{i.name}：未入库。{message}") for i in items]
+
+    def _write_batch(self, items: list[Parsed]) -> list[AddResult]:
+        results = []
+        with self._write() as db:
+            for item in items:
+                name, report = item.name, item.report
+                row = db.execute("SELECT id, name FROM reports WHERE sha256 = ?", (item.digest,)).fetchone()
+                if row:
+                    stored = self.get(row[0]) if report is None else None
+                    results.append(AddResult(name, "duplicate", row[0], stored.report if stored else report or Report(name),
+                                             f"{name}：与已入库的「{row[1]}」内容相同，未重复保存。"))
+                    continue
+                if report is None:  # the same bytes came earlier in this run, and could not be stored
+                    message = f"{name}：与本次导入中前面一个未能入库的文件内容相同，未入库。"
+                    results.append(AddResult(name, "error", None, Report(name, error=message), message))
+                    continue
+                if report.error:
+                    results.append(AddResult(name, "error", None, report, report.error))
+                    continue
+                agency, year = report.fields.get("meta.agency"), report.fields.get("meta.year")
+                earlier = agency is not None and db.execute(
+                    "SELECT 1 FROM reports WHERE agency = ? AND year IS ? LIMIT 1", (agency, year)).fetchone()
+                db.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?)",
+                           (item.digest, name, sniff(item.data, name), len(item.data), item.data))
+                cur = db.execute(
+                    "INSERT INTO reports (sha256, name, agency, year, template, errors, warnings, parser_version,"
+                    " record, provenance, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (item.digest, name, *_summary(report), PARSER_VERSION, *(item.stored or report.stored_json()),
+                     time.time()))
+                results.append(AddResult(name, "added", cur.lastrowid, report,
+                                         f"{name}：已入库" + ("（该机构该年度的新版本）。" if earlier else "。"),
+                                         new_version=bool(earlier)))
         return results
 
     def delete(self, report_id: int) -> None:
@@ -288,7 +336,7 @@ class Library:
         report = ingest(row[1], row[0])
         with self._write() as db:
             db.execute("UPDATE reports SET agency=?, year=?, template=?, errors=?, warnings=?, parser_version=?, record=?,"
-                       " provenance=? WHERE id=?", (*_summary(report), PARSER_VERSION, *_record_json(report), report_id))
+                       " provenance=? WHERE id=?", (*_summary(report), PARSER_VERSION, *report.stored_json(), report_id))
         return report
 
     def reparse_stale(self) -> int:
@@ -313,7 +361,7 @@ class Library:
                 return 0
         files = [p for p in sorted(sample_dir.rglob("*")) if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
                  and (sample_dir == DEMO_DIR or DEMO_DIR not in p.parents)]
-        results = self.add_many(_read_each(files), known=demo_records() if sample_dir == DEMO_DIR else None)
+        results = self.add_many(_read_each(files), parsed=demo_records() if sample_dir == DEMO_DIR else None)
         with self._write() as db:
             db.execute("INSERT OR REPLACE INTO settings VALUES ('seeded', ?)", (repr(time.time()),))
         return sum(r.status == "added" for r in results)
@@ -412,8 +460,8 @@ class Library:
 def ingest(data: bytes, name: str) -> Report:
     """`core.ingest.ingest`, imported when a file is first parsed: opening a library that needs no
     parsing does not import the parser (and compile its patterns)."""
-    from core.ingest import ingest as parse_file
-    return parse_file(data, name)
+    from core import ingest as parser
+    return parser.ingest(data, name)
 
 
 def demo_records(path: Path = DEMO_RECORDS) -> dict[str, Report]:
@@ -461,13 +509,6 @@ def _report(record: dict, provenance: dict) -> Report:
     if "unread" not in record and report.error is None:
         report.unread = list(dict.fromkeys(k for w in report.warnings if w.rule in LEGACY_UNREAD_RULES for k in w.keys))
     return report
-
-
-def _record_json(report: Report) -> tuple[str, str]:
-    """(record without provenance, provenance) as stored: listing reports need not read the second."""
-    d = report.to_json()
-    provenance = d.pop("provenance", {})
-    return json.dumps(d, ensure_ascii=False), json.dumps(provenance, ensure_ascii=False)
 
 
 def _summary(report: Report) -> tuple:

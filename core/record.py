@@ -2,8 +2,9 @@
 command line prints (`{"source", "fields", "warnings", "provenance"}`)."""
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 Value = int | float | str | None
@@ -20,9 +21,9 @@ class Warning:
     where: str = ""  # where in the document, when one place is meant
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["keys"] = list(self.keys)
-        return d
+        # by hand: dataclasses.asdict deep-copies every field, and a bulk import serialises thousands
+        return {"rule": self.rule, "severity": self.severity, "keys": list(self.keys), "message": self.message,
+                "where": self.where}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Warning":
@@ -39,7 +40,7 @@ class Provenance:
     text: str
 
     def to_json(self) -> dict[str, str]:
-        return asdict(self)
+        return {"where": self.where, "row": self.row, "col": self.col, "text": self.text}
 
 
 @dataclass
@@ -70,6 +71,13 @@ class Report:
             "provenance": {k: p.to_json() for k, p in self.provenance.items()},
             "unread": self.unread,
         }
+
+    def stored_json(self) -> tuple[str, str]:
+        """(record without provenance, provenance) as JSON text, the way the library stores them:
+        listing reports need not read the second."""
+        d = self.to_json()
+        provenance = d.pop("provenance", {})
+        return json.dumps(d, ensure_ascii=False), json.dumps(provenance, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Report":

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Regenerate the demonstration library sample_reports/demo/: fictitious reports of 「演示市」.
 
-    python sample_reports/make_demo.py
+    python sample_reports/make_demo.py              # everything
+    python sample_reports/make_demo.py --records    # after a parser change: records.json.gz only
 
 Eight fictitious agencies (every name contains 「演示」), 2020–2024 (2020 in the 2019 试行 template,
 2021 on in the 2021 template), so the trend and year-over-year pages have something to show. Every
@@ -403,6 +404,11 @@ def render(y: Year, fmt: str, index: int) -> bytes:
 
 
 def main() -> int:
+    if sys.argv[1:] == ["--records"]:  # after a parser change: the records only, in seconds
+        documents = sorted(p for p in OUT.iterdir() if p.suffix in (".pdf", ".docx", ".html", ".txt"))
+        save_demo_records(documents)
+        print(f"  {DEMO_RECORDS.name}: {len(documents)} records (parser {PARSER_VERSION})")
+        return 0
     OUT.mkdir(exist_ok=True)
     reports = library()
     fmt = formats(reports)

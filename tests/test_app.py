@@ -277,7 +277,7 @@ import re  # noqa: E402
 from streamlit.runtime.uploaded_file_manager import UploadedFile  # noqa: E402
 
 import ui  # noqa: E402
-from core import library as L  # noqa: E402
+import core.ingest  # noqa: E402
 from locations import fill_the_disk, foreign_sqlite_file, random_bytes_file, snapshot, unwritable_folder  # noqa: E402
 
 HOSTILE = ["![](http://127.0.0.1:9/x.png)", "[点我](javascript:alert(1))", "**粗体**", "<img src=x>",
@@ -371,13 +371,13 @@ def test_a_broken_file_between_two_good_ones_is_its_own_line(tmp_path):
 
 
 def test_a_file_that_crashes_the_parser_stops_no_other_file(tmp_path, monkeypatch):
-    real = L.ingest
+    real = core.ingest.ingest
 
     def ingest(data, name):
         if "损坏" in name:
             raise OverflowError("int too large to convert to float")
         return real(data, name)
-    monkeypatch.setattr(L, "ingest", ingest)
+    monkeypatch.setattr(core.ingest, "ingest", ingest)
     db, at = _upload_three(tmp_path)
     lines = _lines(at)
     assert [line[0] for line in lines] == ["✓", "✗", "✓"]
@@ -386,13 +386,15 @@ def test_a_file_that_crashes_the_parser_stops_no_other_file(tmp_path, monkeypatc
 
 
 def test_upload_reads_one_file_only_when_the_previous_is_done(tmp_path, monkeypatch):
+    import core.ingest
     events = []
-    read, add = UploadedFile.getvalue, Library.add_one
+    read, parse, store = UploadedFile.getvalue, core.ingest.ingest, Library._store
     monkeypatch.setattr(UploadedFile, "getvalue", lambda self: events.append(("read", self.name)) or read(self))
-    monkeypatch.setattr(Library, "add_one", lambda self, name, data: events.append(("add", name)) or add(self, name, data))
+    monkeypatch.setattr(core.ingest, "ingest", lambda data, name: events.append(("parse", name)) or parse(data, name))
+    monkeypatch.setattr(Library, "_store", lambda self, items: events.append(("store", items[0].name)) or store(self, items))
     _upload_three(tmp_path)
     names = [f[0] for f in _three_files()]
-    assert events == [(step, n) for n in names for step in ("read", "add")]
+    assert events == [(step, n) for n in names for step in ("read", "parse", "store")]
 
 
 # ---- the library's location -------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import threading
 
 import pytest
 
+import core.ingest
+
 from core import library as L
 from core.library import Library, same_agency
 from core.synthetic import make_report, render_text
@@ -239,8 +241,8 @@ def test_an_unexpected_failure_of_one_file_is_that_files_result(lib, monkeypatch
         if name == "bad.txt":
             raise RecursionError("maximum recursion depth exceeded")
         return real(data, name)
-    real = L.ingest
-    monkeypatch.setattr(L, "ingest", ingest)
+    real = core.ingest.ingest
+    monkeypatch.setattr(core.ingest, "ingest", ingest)
     results = lib.add_many([("bad.txt", _doc(36)), ("good.txt", _doc(37))])
     assert [r.status for r in results] == ["error", "added"]
     assert results[0].message.startswith("bad.txt：") and "RecursionError" not in results[0].message

@@ -1,0 +1,64 @@
+"""Bulk import speed, as a user runs it: `python -m core ingest FOLDER` (whole command: start-up, the
+process pool, parsing, storing) into a new library, several times; prints the median reports per second.
+
+    python benchmarks/import_rate.py [--n 2000] [--runs 3] [--workers N]
+
+The reports are generated text reports (core.synthetic, five text layouts in turn), written once to a
+folder under the system's temporary directory and reused by later runs. Target (issue: a provincial
+library): at least 150 reports/s on a 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core.synthetic import SHAPES, make_report, render_text  # noqa: E402
+
+
+def folder(n: int) -> Path:
+    """n generated reports (kept between runs: generating them is not what is measured)."""
+    out = Path(tempfile.gettempdir()) / f"govreport_import_{n}"
+    if len(list(out.glob("*.txt"))) != n:
+        out.mkdir(exist_ok=True)
+        rng = random.Random(2024)
+        for i in range(n):
+            r = make_report(rng, template="2021", agency=f"基准{i % (n // 4 or 1)}县财政局", year=2020 + i % 4)
+            (out / f"r{i:05d}.txt").write_text(render_text(r, SHAPES[i % len(SHAPES)]), encoding="utf-8")
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args()
+    docs = folder(args.n)
+    rates = []
+    for run in range(args.runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "core", "ingest", str(docs), "--db", str(Path(tmp) / "lib.sqlite3"),
+                            "--workers", str(args.workers)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            seconds = time.perf_counter() - start
+        rates.append(args.n / seconds)
+        print(f"  run {run + 1}: {seconds:.1f} s, {args.n / seconds:.0f} reports/s")
+    print(f"import of {args.n} generated text reports, {args.workers} workers, whole command: "
+          f"median {statistics.median(rates):.0f} reports/s (min {min(rates):.0f}, max {max(rates):.0f}); "
+          f"load {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
