@@ -60,7 +60,7 @@ class _Progress:
         now = time.monotonic()
         step = self.done * 10 // max(self.total, 1)
         if self.tty and (now - self.last >= 0.1 or self.done == self.total):
-            self.stream.write("\r" + self.line(now))
+            self.stream.write("\r" + self.line(now) + "\x1b[K")  # and clear what a longer line left
             self.stream.flush()
             self.last = now
         elif not self.tty and step > self.step:
@@ -73,7 +73,7 @@ class _Progress:
         rate = self.done / max(now - self.start, 1e-9)
         left = (self.total - self.done) / rate if rate else 0
         return (f"导入 [{bar}] {self.done}/{self.total} {share:4.0%}  每秒 {rate:.0f} 份"
-                + (f"  剩余约 {left:.0f} 秒" if self.done < self.total else "") + " " * 4)
+                + (f"  剩余约 {left:.0f} 秒" if self.done < self.total else ""))
 
     def close(self) -> None:
         if self.tty:
