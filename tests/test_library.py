@@ -85,6 +85,25 @@ def test_agency_names_that_differ_by_region_words_are_one_agency(lib):
     assert len({s.agency for s in lib.current()}) == 1
 
 
+def test_agencies_are_grouped_as_comparing_every_name_with_every_other_would(tmp_path):
+    """agency_map finds a name's group by look-up (thousands of agencies): the same grouping as pairing
+    each name, longest first, with the first kept name it is a region-less form of."""
+    names = ["江苏省淮安市洪泽区人民政府", "淮安市洪泽区人民政府", "洪泽区人民政府", "人民政府", "淮安市人民政府", "市人民政府",
+             "洪泽区财政局", "淮安市洪泽区财政局", "南京市鼓楼区人民政府", "福州市鼓楼区人民政府", "鼓楼区人民政府",
+             "内蒙古自治区鄂尔多斯市达拉特旗人民政府", "达拉特旗人民政府", "某某自治州人民政府", "某某新区管委会", "新区管委会",
+             "财政局", "市财政局", "淮安市教育局"]
+    lib = Library(tmp_path / "names.sqlite3")
+    with sqlite3.connect(lib.path) as db:
+        db.executemany("INSERT INTO files VALUES (?, '', 'text', 0, x'')", [(str(i),) for i in range(len(names))])
+        db.executemany("INSERT INTO reports (sha256, name, agency, year, parser_version, record, provenance, uploaded_at)"
+                       " VALUES (?, '', ?, 2023, '', '{}', '{}', 0)", [(str(i), n) for i, n in enumerate(names)])
+    pairwise: dict[str, str] = {}
+    for name in sorted(names, key=len, reverse=True):
+        pairwise[name] = next((c for c in pairwise.values() if same_agency(name, c)), name)
+    assert lib.agency_map() == pairwise
+    assert pairwise["洪泽区人民政府"] == "江苏省淮安市洪泽区人民政府" and pairwise["达拉特旗人民政府"].startswith("内蒙古")
+
+
 def test_two_sessions_uploading_at_once_lose_nothing(tmp_path):
     path = tmp_path / "shared.sqlite3"
     errors = []
