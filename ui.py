@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
 
 import pandas as pd
 import streamlit as st
@@ -87,12 +86,6 @@ class Data:
 
     wide: pd.DataFrame
     warnings: pd.DataFrame
-
-    @cached_property
-    def tidy(self) -> pd.DataFrame:
-        """The long table, made the first time a page asks for it (年度趋势, the briefing): the other
-        pages, and the first page after a start, do not wait for it."""
-        return M.tidy_from_wide(self.wide)
 
 
 @st.cache_resource(show_spinner="正在汇总数据…", max_entries=2)
@@ -339,7 +332,7 @@ def _briefing_button(data: Data, filters: Filters, year: int | None) -> None:
         from core.briefing import BriefingScope, build_briefing  # matplotlib: imported on first use only
         scope = BriefingScope(year=year, filters=_describe(filters), source=source,
                               **({"title": "政府信息公开工作年度报告对比简报（演示数据）"} if demo else {}))
-        return build_briefing(filters.apply(data.wide, by_year=False), filters.apply(data.tidy, by_year=False),
+        return build_briefing(filters.apply(data.wide, by_year=False),
                               filters.apply(data.warnings, by_year=False), scope)
 
     st.download_button("生成简报（Word）", data=build, file_name=f"政务公开年报简报_{year or '全部'}年.docx",

@@ -73,15 +73,15 @@ def main() -> int:
             lib = Library(Path(tmp) / "lib.sqlite3")
             lib.ensure_seeded(DEMO_DIR if args.library == "demo" else None)
         reports = lib.current()
-        wide, tidy, warnings = M.wide(reports), M.tidy(reports), M.warnings_frame(reports)
+        wide, warnings = M.wide(reports), M.warnings_frame(reports)
     names = {"demo": "资料库：演示报告（虚构机构）", "samples": "资料库：示例报告", "generated": "资料库：示例报告与生成的报告（演示数据）"}
     scope = BriefingScope(year=args.year, filters="",
                           source=f"资料库：{args.db}" if args.db else names[args.library], date=dt.date.today())
-    build_briefing(wide, tidy, warnings, scope)  # warm: imports, font lookup
+    build_briefing(wide, warnings, scope)  # warm: imports, font lookup
     wall, cpu = [], []
     for _ in range(3):
         t, c = time.perf_counter(), time.process_time()
-        data = build_briefing(wide, tidy, warnings, scope)
+        data = build_briefing(wide, warnings, scope)
         wall.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
     docx = args.out / "简报.docx"

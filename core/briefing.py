@@ -8,7 +8,7 @@ every error and warning in words, errors first, with the 「无法核验」 note
 are no findings); what the library does not hold (years 未入库 between the first and the last year,
 reports with unread cells).
 
-Every number is taken from the frames of `core.metrics` (`wide`, `tidy`, `warnings_frame`) as the page
+Every number is taken from the frames of `core.metrics` (`wide`, `warnings_frame`) as the page
 passes them, already filtered; nothing is estimated. A value from a table that does not add up in its
 own report (an R1–R4 error on that table), or one a plausibility finding doubts, carries ⚠ and is named
 in a note. A value the report does not give is 「—」 (or 未读到 / 空白 in a chart), never 0. A year the
@@ -112,7 +112,7 @@ class _Frames:
     """The frames of the scope, with what the pack needs to know per report: its error findings by
     table, its doubted values and the cells it could not read."""
 
-    def __init__(self, wide: pd.DataFrame, tidy: pd.DataFrame, warnings: pd.DataFrame):
+    def __init__(self, wide: pd.DataFrame, warnings: pd.DataFrame):
         placed = wide["agency"].notna() & wide["year"].notna() if not wide.empty else pd.Series(dtype=bool)
         self.unplaced = wide[~placed] if not wide.empty else wide
         reports = wide[placed].copy() if not wide.empty else wide.copy()
@@ -127,8 +127,6 @@ class _Frames:
         ids = set(wide["report_id"]) if not wide.empty else set()
         w = warnings[warnings["report_id"].isin(ids)] if not warnings.empty else warnings
         self.warnings = w
-        self.tidy = tidy[tidy["report_id"].isin(set(reports["report_id"]))] if not tidy.empty and not reports.empty \
-            else tidy.iloc[0:0]
         self.unread: dict[int, set[str]] = defaultdict(set)  # cells named as not read
         self.unread_tables: dict[int, set[str]] = defaultdict(set)  # key prefixes of tables not found
         self._left_out: dict[str, dict[tuple[str, int], str]] = {}
@@ -560,10 +558,9 @@ def _charts(doc, fr: _Frames, year: int | None) -> None:
 
 
 def _tidy_values(fr: _Frames, key: str) -> dict[tuple[str, int], tuple[float, bool]]:
-    t = fr.tidy
+    t = M.series(fr.reports, key) if not fr.reports.empty else fr.reports
     if t.empty:
         return {}
-    t = t[t["metric"] == key]
     suspect = t["suspect"] if "suspect" in t else pd.Series(False, index=t.index)
     return {(a, int(y)): (float(v), bool(s)) for a, y, v, s in zip(t["agency"], t["year"], t["value"], suspect)
             if pd.notna(y)}
@@ -776,15 +773,15 @@ def _not_in_library(doc, fr: _Frames) -> None:
                    + ("等" if len(fr.unplaced) > 10 else "") + "。")
 
 
-def build_briefing(wide: pd.DataFrame, tidy: pd.DataFrame, warnings: pd.DataFrame, scope: BriefingScope) -> bytes:
+def build_briefing(wide: pd.DataFrame, warnings: pd.DataFrame, scope: BriefingScope) -> bytes:
     """The briefing pack (.docx bytes) of the reports in the frames.
 
-    wide, tidy, warnings: `metrics.wide`, `metrics.tidy` and `metrics.warnings_frame` of the current
+    wide, warnings: `metrics.wide` and `metrics.warnings_frame` of the current
     reports, filtered to the page's agencies and template but NOT to a year (the trend and the
     未入库 note need every year). `scope` says which year the key figures and charts are for and how
     to describe the filters and the source.
     """
-    fr = _Frames(wide, tidy, warnings)
+    fr = _Frames(wide, warnings)
     year = scope.year if scope.year is not None else (fr.years[-1] if fr.years else None)
     doc = Document()
     _prepare(doc, scope.title or DEFAULT_TITLE)

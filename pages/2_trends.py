@@ -7,11 +7,11 @@ from core import metrics as M
 
 data, filters = ui.frame("年度趋势")
 ui.require_reports(data)
-tidy = filters.apply(data.tidy, by_year=False)
-agencies = sorted(tidy["agency"].dropna().unique())
-counts = tidy.groupby("agency")["year"].nunique().sort_values(ascending=False)
+wide = filters.apply(data.wide, by_year=False)
+agencies = sorted(wide["agency"].dropna().unique())
+counts = wide.groupby("agency")["year"].nunique().sort_values(ascending=False)
 chosen = ui.multiselect("机构", agencies, "agencies", default=list(counts.index[:5]), placeholder="选择机构")
-present = set(tidy["metric"].unique())
+present = set(wide.columns[wide.notna().any().to_numpy()])  # one pass over the frame, not one per column
 options = [k for k in M.METRICS if k in present]
 key = ui.select("指标", options, "metric", default="applications.new_received.total", format_func=ui.metric_label)
 st.caption("趋势图显示全部年度（不受左侧「年度」筛选影响）；某年度的报告不在资料库中时，折线在该年断开。"
@@ -20,7 +20,7 @@ if not chosen:
     st.info("请在上方选择至少一个机构。")
 elif key:
     m = M.METRICS[key]
-    d = tidy[(tidy["metric"] == key) & tidy["agency"].isin(chosen)][["agency", "year", "value", "suspect", "flag"]]
+    d = M.series(wide[wide["agency"].isin(chosen)], key)[["agency", "year", "value", "suspect", "flag"]]
     d = d.sort_values(["agency", "year"])
     if d.empty:
         st.info(f"所选机构的报告中没有「{m.label}」数据。")

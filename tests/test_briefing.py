@@ -46,14 +46,14 @@ def frames(tmp_path_factory):
                 r.fields["applications.granted.total"] = int(r.fields["applications.granted.total"] or 0) + 1
             lib.add(render_text(r, "tab_grid").encode(), f"{agency}{year}.txt")
     reports = lib.current()
-    return M.wide(reports), M.tidy(reports), M.warnings_frame(reports)
+    return M.wide(reports), M.warnings_frame(reports)
 
 
 @pytest.fixture(scope="module")
 def pack(frames):
-    wide, tidy, warnings_ = frames
+    wide, warnings_ = frames
     scope = B.BriefingScope(year=2023, filters="未筛选（测试）", source="资料库：示例报告（演示数据）", date=DATE)
-    return B.build_briefing(wide, tidy, warnings_, scope)
+    return B.build_briefing(wide, warnings_, scope)
 
 
 def _doc(data: bytes):
@@ -85,7 +85,7 @@ def _row(wide, agency, year):
 
 
 def test_the_pack_opens_with_its_cover_lines_and_chinese_fonts(frames, pack):
-    wide, _, _ = frames
+    wide, _ = frames
     assert pack[:2] == b"PK"
     doc = _doc(pack)
     texts = [p.text for p in doc.paragraphs]
@@ -105,7 +105,7 @@ def test_the_pack_opens_with_its_cover_lines_and_chinese_fonts(frames, pack):
 
 
 def test_key_figures_are_the_wide_frames_numbers(frames, pack):
-    wide, _, _ = frames
+    wide, _ = frames
     doc = _doc(pack)
     table = doc.tables[0]
     head = [c.text for c in table.rows[0].cells]
@@ -164,7 +164,7 @@ def test_four_captioned_pictures_at_print_resolution(frames, pack):
 
 
 def test_findings_in_words_errors_first_and_unverifiable_counted(frames, pack):
-    wide, _, warnings_ = frames
+    wide, warnings_ = frames
     doc = _doc(pack)
     lines = _section(doc, "三、校验发现")
     items = [t for t in lines if re.match(r"\d+．【", t)]
@@ -188,7 +188,7 @@ def test_findings_in_words_errors_first_and_unverifiable_counted(frames, pack):
 
 
 def test_years_not_in_the_library_are_named_never_as_not_published(frames, pack):
-    wide, _, _ = frames
+    wide, _ = frames
     doc = _doc(pack)
     text = _all_text(doc)
     assert "未报送" not in text
@@ -212,11 +212,11 @@ def test_the_trend_breaks_at_a_year_not_in_the_library(pack):
 
 
 def test_a_filtered_scope_counts_its_own_reports_and_says_when_it_cannot_draw(frames, monkeypatch):
-    wide, tidy, warnings_ = frames
+    wide, warnings_ = frames
     keep = lambda df: df[df["agency"].isin(["甲县财政局", "乙县教育局"])]  # noqa: E731  (the page's 「县」 filter)
     monkeypatch.setattr(BC, "cjk_font", lambda prefer_system=True: None)  # a machine without any CJK font
     scope = B.BriefingScope(year=2023, filters="机构名称含「县」", source="test", date=DATE)
-    doc = _doc(B.build_briefing(keep(wide), keep(tidy), keep(warnings_), scope))
+    doc = _doc(B.build_briefing(keep(wide), keep(warnings_), scope))
     text = _all_text(doc)
     assert "2 个机构，7 份报告（2021–2024年）" in text
     assert "乙县教育局：2022年未入库" in "\n".join(_section(doc, "四、"))
@@ -226,7 +226,7 @@ def test_a_filtered_scope_counts_its_own_reports_and_says_when_it_cannot_draw(fr
 
 def test_nothing_in_scope_is_a_short_pack_not_an_error():
     empty = M.wide([])
-    doc = _doc(B.build_briefing(empty, M.tidy([]), M.warnings_frame([]), B.BriefingScope(year=2023, date=DATE)))
+    doc = _doc(B.build_briefing(empty, M.warnings_frame([]), B.BriefingScope(year=2023, date=DATE)))
     assert "所选范围内没有报告。" in _all_text(doc)
     assert len(doc.inline_shapes) == 0
 
@@ -282,10 +282,8 @@ def test_zero_and_missing_stay_apart_and_an_unread_cell_says_so(monkeypatch):
         {"report_id": 3, "agency": "戊县民政局", "year": 2023, "template": "2021", "file": "c.txt", "errors": 0,
          "cells_read": 200, "cells_expected": 200, "suspect": frozenset(), "unread": frozenset(), key: None},
     ])
-    tidy = pd.DataFrame([{"report_id": 1, "agency": "丙县审计局", "year": 2023, "template": "2021", "metric": key,
-                          "label": "新收", "unit": "件", "value": 0.0, "suspect": False}])
     empty = M.warnings_frame([])
-    doc = _doc(B.build_briefing(wide, tidy, empty, B.BriefingScope(year=2023, date=DATE)))
+    doc = _doc(B.build_briefing(wide, empty, B.BriefingScope(year=2023, date=DATE)))
     rows = {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows[1:]}
     assert rows == {"丙县审计局": "0", "丁县水利局": "—（未读到）", "戊县民政局": "—"}
     charts = "\n".join(_section(doc, "二、"))
