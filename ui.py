@@ -80,6 +80,11 @@ def library(path: str, demo: bool = False) -> Library:
     return lib
 
 
+# rows a page shows (and colours) in one table at most: a provincial library has tens of thousands of
+# findings, and Streamlit refuses to colour more than 262,144 cells; the download has them all
+TABLE_ROWS = 2_000
+
+
 @dataclass(frozen=True)
 class Data:
     """Frames of the current reports (one per agency-year); shared by every session, never mutated."""

@@ -233,6 +233,19 @@ def test_report_page_of_a_complete_report_shows_100_percent(damaged):
     assert not any("无法核验" in i.value for i in at.info)
 
 
+def test_the_checks_page_shows_the_most_severe_findings_first_and_offers_them_all(bundled, monkeypatch):
+    """A provincial library has tens of thousands of findings: the table shows the first TABLE_ROWS
+    (Streamlit refuses to colour more than 262,144 cells), says how many there are, downloads all."""
+    import ui
+    every = run("pages/6_checks.py", bundled, {"severity": "error,warning,info"}).dataframe[0].value
+    monkeypatch.setattr(ui, "TABLE_ROWS", 3)
+    at = run("pages/6_checks.py", bundled, {"severity": "error,warning,info"})
+    shown = at.dataframe[0].value
+    assert len(every) > 3 and list(shown["说明"]) == list(every["说明"][:3])
+    assert any(f"共 {len(every):,} 条" in c.value for c in at.caption)
+    assert any(b.proto.label == f"下载全部 {len(every):,} 条校验发现（CSV）" for b in at.get("download_button"))
+
+
 def test_upload_and_checks_pages_show_completeness(damaged, tmp_path):
     db = tmp_path / "u.sqlite3"
     Library(db).ensure_seeded(tmp_path)

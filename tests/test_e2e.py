@@ -161,7 +161,7 @@ def test_upload_compare_check_and_report_details(library_dir, browser):
         _shot(page, "checks")
         grid_text = page.locator("[data-testid='stDataFrame']").first  # the findings, above the summaries
         playwright.expect(grid_text).to_be_visible()
-        csv = page.get_by_role("button", name="下载校验发现（CSV）")
+        csv = page.get_by_role("button", name=re.compile(r"^下载全部 [\d,]+ 条校验发现（CSV）$"))
         with page.expect_download() as download:
             csv.click()
         content = Path(download.value.path()).read_bytes().decode("utf-8-sig")
