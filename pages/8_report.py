@@ -24,7 +24,8 @@ wanted = st.query_params.get("id")
 if wanted and wanted not in {str(r["id"]) for r in stored}:
     st.warning(f"链接中的报告（编号 {ui.md(wanted)}）不存在，可能已被删除。请从下面的列表中选择报告。")
     del st.query_params["id"]
-shown = [r for r in stored if r["agency"] in filters.agencies({r["agency"] for r in stored})] or stored
+chosen = set(filters.agencies({r["agency"] for r in stored}))  # once: not once per report (20,000 reports: 138 s)
+shown = [r for r in stored if r["agency"] in chosen] or stored
 by_id = {r["id"]: r for r in (shown + [r for r in stored if str(r["id"]) == wanted])}
 choice = ui.select("报告", list(by_id), "id", default=shown[-1]["id"],
                    format_func=lambda i: f"{by_id[i]['agency'] or '（未识别机构）'}　{by_id[i]['year'] or '—'}年　·　{by_id[i]['name']}")
