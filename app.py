@@ -7,6 +7,8 @@ import ui
 from core import charts as C
 from core.checks import rule_name
 
+GRID_ROWS = 40  # agencies drawn in the coverage grid at most (a province has thousands)
+
 data, filters = ui.frame("总览")
 ui.require_reports(data)
 wide_all = filters.apply(data.wide, by_year=False)
@@ -38,7 +40,11 @@ grid = ui.M.coverage(filters.apply(data.wide, by_year=False))
 if not grid.empty:
     words = ui.M.coverage_text(grid)
     table = words.rename(columns=lambda y: f"{y}年").reset_index().rename(columns={"agency": "机构"})
-    ui.chart(C.coverage_grid(words), "收录情况_机构年度", table, "coverage")
+    drawn = ui.M.coverage_gaps_first(words, GRID_ROWS)
+    if len(drawn) < len(words):
+        st.caption(f"共 {len(words):,} 个机构；图中是未入库年度或表格不平衡最多的 {len(drawn)} 个，全部机构见下载的收录表，"
+                   "或用左侧筛选缩小范围。")
+    ui.chart(C.coverage_grid(drawn, of=len(words)), "收录情况_机构年度", table, "coverage")
 
 st.subheader("校验发现")
 if warnings.empty:

@@ -423,9 +423,10 @@ def stacked(df: pd.DataFrame, categories: dict[str, str], title: str, year: int 
     return chart
 
 
-def coverage_grid(grid: pd.DataFrame) -> Chart:
+def coverage_grid(grid: pd.DataFrame, of: int | None = None) -> Chart:
     """Agency × year (from `coverage_text`): which reports the library holds, whether they add up.
-    A year it does not hold is 「未入库」: the library cannot know whether the agency published."""
+    A year it does not hold is 「未入库」: the library cannot know whether the agency published. `of`:
+    how many agencies there are when the grid holds only those with the most gaps."""
     code = {"未入库": -1, "已入库": 0}
     names = [wrap(a, 16) for a in grid.index]
     lines = max((n.count("\n") + 1 for n in names), default=1)
@@ -438,7 +439,9 @@ def coverage_grid(grid: pd.DataFrame) -> Chart:
     y_axis = _category_axis(grid.index, 16)
     y_axis["data"] = names
     return _chart("资料库收录情况：机构 × 年度",
-                  f"{_years(grid.columns)}｜{len(grid)} 个机构｜「未入库」：资料库中没有该年度的报告（不代表机构未发布）",
+                  f"{_years(grid.columns)}｜"
+                  + (f"缺年度或不平衡最多的 {len(grid)} 个（共 {of:,} 个机构）" if of and of > len(grid) else f"{len(grid)} 个机构")
+                  + "｜「未入库」：资料库中没有该年度的报告（不代表机构未发布）",
                   [series], max(200, 40 + (16 * lines + 14) * len(grid)) + 92,
                   xAxis={"type": "category", "data": columns, "position": "top", "axisTick": {"show": False},
                          "axisLabel": {"color": "#222"}},

@@ -322,6 +322,14 @@ def coverage_text(grid: pd.DataFrame) -> pd.DataFrame:
 NOT_IN_LIBRARY = "未入库"
 
 
+def coverage_gaps_first(words: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """At most `rows` agencies of the grid in words: those with the most years 未入库 or with errors
+    first (what an oversight office looks for among thousands), then by name."""
+    trouble = (words != "已入库").sum(axis=1)
+    order = sorted(words.index, key=lambda a: (-trouble[a], a))
+    return words.loc[order[:rows]]
+
+
 def peer_mean(values: pd.Series) -> float | None:
     """The peer-group average shown as a line on ranked bars (blank reports left out)."""
     v = values.dropna()

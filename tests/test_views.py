@@ -144,6 +144,16 @@ def test_the_overview_says_未入库_never_未报送_and_one_line_per_report(dem
     assert at.metric[2].value == "2023"  # one year is a year, not 「2023–2023」
 
 
+def test_a_provincial_coverage_grid_draws_the_agencies_with_gaps_first():
+    words = pd.DataFrame({2022: ["已入库", "未入库", "已入库", "1 处错误"], 2023: ["已入库", "未入库", "未入库", "已入库"]},
+                         index=["甲局", "乙局", "丙局", "丁局"])
+    drawn = M.coverage_gaps_first(words, 3)
+    assert list(drawn.index) == ["乙局", "丁局", "丙局"]  # two years missing, then one problem each (by name)
+    fig = C.coverage_grid(drawn, of=4)
+    assert "缺年度或不平衡最多的 3 个（共 4 个机构）" in chart_title(fig.option)
+    assert agencies_drawn(fig.option) == ["乙局", "丁局", "丙局"]
+
+
 def _year(ms: float) -> float:
     return ms / C.YEAR_MS + 1970
 
