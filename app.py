@@ -69,7 +69,7 @@ recent = list(latest.values())[:10]
 st.dataframe(pd.DataFrame([{
     "机构": r["agency"], "年度": r["year"], "文件": r["name"], "版本": r["versions"],
     "入库时间": pd.Timestamp(r["uploaded_at"], unit="s", tz="Asia/Shanghai").strftime("%Y-%m-%d %H:%M"),
-    "错误": r["errors"], "详情": ui.report_url(r["id"])} for r in recent]),
+    "错误": r["errors"], "详情": link} for r, link in zip(recent, ui.report_urls(r["id"] for r in recent))]),
     hide_index=True, column_config={"详情": st.column_config.LinkColumn("详情", display_text="打开"),
                                     "年度": st.column_config.NumberColumn("年度", format="%d"),
                                     "版本": st.column_config.NumberColumn("版本", help="同一机构同一年度入库的文件数（图表只计最新一份）")})

@@ -142,13 +142,15 @@ def carried_params() -> dict[str, str]:
     return {k: st.query_params[k] for k in (*FILTER_KEYS, DATA_KEY) if k in st.query_params}
 
 
-def report_url(report_id: int) -> str:
-    """An absolute link to a report's page (a downloaded table is opened outside the dashboard)."""
+def report_urls(report_ids) -> list[str]:
+    """Absolute links to reports' pages (a downloaded table is opened outside the dashboard); the
+    address is worked out once for all of them (tens of thousands of findings link to their reports)."""
     from urllib.parse import urlsplit
     url = urlsplit(st.context.url or "http://localhost:8501/")
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    query = f"id={report_id}" + (f"&{DATA_KEY}={st.query_params[DATA_KEY]}" if DATA_KEY in st.query_params else "")
-    return f"{url.scheme}://{url.netloc}/{base + '/' if base else ''}report?{query}"
+    data = f"&{DATA_KEY}={st.query_params[DATA_KEY]}" if DATA_KEY in st.query_params else ""
+    prefix = f"{url.scheme}://{url.netloc}/{base + '/' if base else ''}report?id="
+    return [f"{prefix}{i}{data}" for i in report_ids]
 
 
 def load() -> Data:
@@ -387,7 +389,7 @@ def year_reports(data: Data, filters: Filters) -> pd.DataFrame:
 
 def with_links(table: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
     """A download table (from `M.table_for(wide, …)`, same rows) with each report's absolute link."""
-    return table.assign(报告链接=[report_url(i) for i in wide["report_id"]])
+    return table.assign(报告链接=report_urls(wide["report_id"]))
 
 
 def left_out_note(left_out: pd.DataFrame, label: str) -> None:

@@ -45,7 +45,7 @@ table = pd.DataFrame({
     "严重程度": shown["severity"].map(C.SEVERITY_LABELS), "机构": shown["agency"], "年度": shown["year"].astype("Int64"),
     "规则": shown["rule"].map(rule_name), "说明": shown["message"], "位置": shown["where"], "涉及单元格": shown["fields"],
     "完整度": shown["report_id"].map(per_report.set_index("report_id")["完整度"]).fillna("—"),
-    "报告": [ui.report_url(i) for i in shown["report_id"]]})
+    "报告": ui.report_urls(shown["report_id"])})
 ROWS = ui.TABLE_ROWS
 if len(table) > ROWS:
     st.caption(f"下表显示最严重的前 {ROWS:,} 条（共 {len(table):,} 条，按严重程度、机构、年度排列）；用上方的筛选缩小范围，"
@@ -69,7 +69,7 @@ if not incomplete.empty:
         st.dataframe(pd.DataFrame({"机构": incomplete["agency"], "年度": incomplete["year"].astype("Int64"),
                                    "文件": incomplete["file"], "完整度": incomplete["完整度"],
                                    "未读到": incomplete["unread"].astype(int),
-                                   "报告": [ui.report_url(i) for i in incomplete["report_id"]]}),
+                                   "报告": ui.report_urls(incomplete["report_id"])}),
                      hide_index=True, height="content",
                      column_config={"报告": st.column_config.LinkColumn("报告", display_text="查看", width="small"),
                                     "年度": st.column_config.NumberColumn("年度", format="%d", width="small"),
