@@ -11,8 +11,10 @@ that cannot be opened or written is `library_problem`'s Chinese message on every
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ import zh_ui
 from core import charts as C
 from core import metrics as M
 from core.library import DEMO_DIR, Library, LibraryError, default_path, demo_path
+
+_log = logging.getLogger(__name__)
 
 PAGES = (
     ("app.py", "总览", ":material/dashboard:"),
@@ -73,11 +77,53 @@ def md(text) -> str:
 @st.cache_resource(show_spinner="正在打开资料库…")
 def library(path: str, demo: bool = False) -> Library:
     """One Library per file; loads the bundled samples (the demonstration reports into the
-    demonstration library) on first start and re-parses stale records."""
+    demonstration library) on first start, and re-parses records an older parser made in the
+    background (`reparsing`): the pages open at once on the records as stored."""
     lib = Library(path)
     lib.ensure_seeded(DEMO_DIR if demo else None)
-    lib.reparse_stale()
+    stale = lib.stale()
+    if stale:
+        status = _REPARSING[str(lib.path)] = Reparsing(stale)
+        threading.Thread(target=status.run, args=(lib,), name="govreport-reparse", daemon=True).start()
     return lib
+
+
+@dataclass
+class Reparsing:
+    """A re-parse of a library after a parser change, running in a thread of the server (the parsing
+    itself in worker processes, leaving the server's cores to the pages)."""
+    total: int
+    done: int = 0
+    running: bool = True
+
+    def run(self, lib: Library) -> None:
+        try:
+            lib.reparse_stale(workers=max(1, (os.cpu_count() or 1) - 1), pool=True,
+                              progress=lambda n: setattr(self, "done", n))
+        except Exception:  # noqa: BLE001 - the pages go on with the records as stored; the next start tries again
+            _log.exception("re-parsing %s failed", lib.path)
+        finally:
+            self.running = False
+
+
+_REPARSING: dict[str, Reparsing] = {}
+
+
+def reparsing_note(path: str) -> None:
+    """While the library is being re-parsed: a progress bar that follows it, and the page run again
+    with the new records when it is done."""
+    status = _REPARSING.get(path)
+    if status is None or not status.running:
+        return
+
+    @st.fragment(run_every=2)
+    def progress() -> None:
+        if not status.running:
+            st.rerun()  # the whole page, on the new records
+        st.progress(status.done / max(status.total, 1),
+                    text=f"解析代码已更新：正在后台重新解析资料库中的 {status.total:,} 份报告（已完成 {status.done:,} 份）。"
+                         "页面先显示原有的解析结果，完成后自动更新。")
+    progress()
 
 
 # rows a page shows (and colours) in one table at most: a provincial library has tens of thousands of
@@ -293,6 +339,7 @@ def frame(title: str) -> tuple[Data, Filters]:
             _navigation()
         st.title(title)
         library_problem(e)
+    reparsing_note(str(lib().path))
     with st.sidebar:
         _navigation()
         st.divider()

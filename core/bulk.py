@@ -162,11 +162,12 @@ def read_each(items: Iterable[Source]) -> Iterator[tuple[str, bytes | Refused]]:
 
 
 def parse_each(files: Iterable[tuple[str, bytes]], known: Callable[[str], bool], workers: int = 1,
-               parsed: dict[str, Report] | None = None) -> Iterator[Parsed]:
+               parsed: dict[str, Report] | None = None, pool: bool = False) -> Iterator[Parsed]:
     """Each file read and parsed, with its SHA-256. Files whose digest `known` says is stored, or that
     came earlier in this run, are not parsed (`report` None); `parsed` are records this parser already
-    made (the demonstration's). With workers > 1 the files are parsed in that many processes, each with
-    the command line's per-file time limit, and come back as they finish (not in order)."""
+    made (the demonstration's). With workers > 1 (or `pool`) the files are parsed in that many worker
+    processes, each with the command line's per-file time limit, and come back as they finish (not in
+    order)."""
     seen: set[str] = set()
     ready = parsed or {}
 
@@ -180,7 +181,7 @@ def parse_each(files: Iterable[tuple[str, bytes]], known: Callable[[str], bool],
             item.parse = not repeat and item.report is None
             yield item
 
-    if workers <= 1:
+    if workers <= 1 and not pool:
         from core import ingest  # when the first file is parsed: a library that needs no parsing does not import the parser
         for item in todo():
             if item.parse:
@@ -192,7 +193,7 @@ def parse_each(files: Iterable[tuple[str, bytes]], known: Callable[[str], bool],
                                                           "请确认文件完好（能在电脑上正常打开）后重试；仍然失败时，请把该文件交给维护人员。")
             yield item
     else:
-        yield from _in_pool(todo(), workers)
+        yield from _in_pool(todo(), max(1, workers))
 
 
 def _parse_in_worker(data: bytes, name: str) -> tuple[Report, tuple[str, str] | None]:

@@ -336,30 +336,67 @@ class Library:
             db.execute("DELETE FROM files WHERE sha256 = ?", (row[0],))
 
     def reparse(self, report_id: int) -> Report | None:
-        """Parse the stored original again with the current parser (after a parser upgrade)."""
+        """Parse the stored original again with the current parser (after a parser upgrade); a report
+        the parser cannot read keeps its old record."""
         with self._connect() as db:
-            row = db.execute("SELECT r.name, f.data FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
+            row = db.execute("SELECT r.name, f.data, r.sha256 FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
                              (report_id,)).fetchone()
         if row is None:
             return None
         report = ingest(row[1], row[0])
-        with self._write() as db:
-            db.execute("UPDATE reports SET agency=?, year=?, template=?, errors=?, warnings=?, parser_version=?, record=?,"
-                       " provenance=? WHERE id=?", (*_summary(report), PARSER_VERSION, *report.stored_json(), report_id))
+        self._replace([Parsed(row[0], row[1], row[2], report)], {row[2]: report_id})
         return report
 
-    def reparse_stale(self) -> int:
-        """Re-parse every report an older parser version produced; returns how many."""
+    def stale(self) -> int:
+        """How many reports an older parser made (their records are re-parsed from the stored originals)."""
+        with self._connect() as db:
+            return db.execute("SELECT count(*) FROM reports WHERE parser_version != ?", (PARSER_VERSION,)).fetchone()[0]
+
+    def reparse_stale(self, workers: int = 1, progress: Callable[[int], None] | None = None,
+                      pool: bool = False) -> int:
+        """Re-parse every report an older parser made, from its stored original, through the bulk
+        import's parse path (`workers` processes; `pool`: in worker processes even with one, so that a
+        server's own thread stays free), storing each batch in one transaction: the library holds the new
+        records as they finish. A report the new parser cannot read keeps its old record. `progress(n)`
+        after each batch with the number done; returns how many were stale."""
         with self._connect() as db:
             ids = [r[0] for r in db.execute("SELECT id FROM reports WHERE parser_version != ?", (PARSER_VERSION,))]
-        for report_id in ids:
-            try:
-                self.reparse(report_id)
-            except LibraryError:
-                raise
-            except Exception:  # noqa: BLE001 - one report the parser chokes on keeps its old record
-                _log.exception("re-parsing report %s failed", report_id)
+        by_digest: dict[str, int] = {}
+
+        def originals() -> Iterator[tuple[str, bytes]]:
+            for report_id in ids:  # one at a time: the originals of a whole library do not fit in memory
+                with self._connect() as db:
+                    row = db.execute("SELECT r.name, f.data, r.sha256 FROM reports r JOIN files f USING (sha256)"
+                                     " WHERE r.id = ?", (report_id,)).fetchone()
+                if row:
+                    by_digest[row[2]] = report_id
+                    yield row[0], row[1]
+
+        done, waiting = 0, []
+        for item in parse_each(originals(), lambda digest: False, workers, pool=pool):
+            waiting.append(item)
+            if len(waiting) >= BATCH_FILES:
+                done += self._replace(waiting, by_digest)
+                waiting = []
+                if progress:
+                    progress(done)
+        done += self._replace(waiting, by_digest)
+        if progress:
+            progress(done)
         return len(ids)
+
+    def _replace(self, items: list[Parsed], ids: dict[str, int]) -> int:
+        with self._write() as db:
+            for item in items:
+                report = item.report
+                if report is None or report.error:
+                    _log.warning("re-parsing %s failed; its old record is kept: %s", item.name,
+                                 report.error if report else "")
+                    continue
+                db.execute("UPDATE reports SET agency=?, year=?, template=?, errors=?, warnings=?, parser_version=?,"
+                           " record=?, provenance=? WHERE id=?",
+                           (*_summary(report), PARSER_VERSION, *(item.stored or report.stored_json()), ids[item.digest]))
+        return len(items)
 
     def ensure_seeded(self, sample_dir: Path | None = None) -> int:
         """On the first start, load the bundled sample reports so the dashboard is useful at once

@@ -3,6 +3,7 @@ empty one: no exception, the key elements present, filters change what is shown.
 import json
 import os
 import random
+import sqlite3
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -244,6 +245,35 @@ def test_the_checks_page_shows_the_most_severe_findings_first_and_offers_them_al
     assert len(every) > 3 and list(shown["说明"]) == list(every["说明"][:3])
     assert any(f"共 {len(every):,} 条" in c.value for c in at.caption)
     assert any(b.proto.label == f"下载全部 {len(every):,} 条校验发现（CSV）" for b in at.get("download_button"))
+
+
+def test_after_a_parser_change_pages_open_at_once_and_the_records_are_swapped_in(tmp_path, monkeypatch):
+    """Records an older parser made are re-parsed in the background: the page opens on them with a
+    progress bar, and shows the new records once the re-parse is done."""
+    import threading
+
+    import streamlit as st
+
+    db = tmp_path / "stale.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    lib.add(render_text(make_report(random.Random(31), template="2021", agency="庚县财政局", year=2023), "tab_grid").encode(),
+            "庚县.txt")
+    with sqlite3.connect(db) as conn:  # as an older parser left it: no agency read
+        conn.execute("UPDATE reports SET parser_version = 'older', agency = NULL, record = '{\"source\": \"庚县.txt\", \"fields\": {}}'")
+    go = threading.Event()
+    real = Library.reparse_stale
+    monkeypatch.setattr(Library, "reparse_stale", lambda self, **kw: go.wait(30) and real(self, **kw))
+    st.cache_resource.clear()
+    at = run("pages/1_compare.py", db)
+    assert any("正在后台重新解析资料库中的 1 份报告" in (p.proto.text or "") for p in at.get("progress"))
+    assert "庚县财政局" not in str([m.value for m in at.metric])
+    go.set()
+    worker = next(t for t in threading.enumerate() if t.name == "govreport-reparse")
+    worker.join(60)
+    at = run("pages/1_compare.py", db)
+    assert not at.get("progress")
+    assert Library(db).current()[0].agency == "庚县财政局" and Library(db).stale() == 0
 
 
 def test_upload_and_checks_pages_show_completeness(damaged, tmp_path):
