@@ -182,18 +182,26 @@ def parse_each(files: Iterable[tuple[str, bytes]], known: Callable[[str], bool],
             yield item
 
     if workers <= 1 and not pool:
-        from core import ingest  # when the first file is parsed: a library that needs no parsing does not import the parser
-        for item in todo():
-            if item.parse:
-                try:
-                    item.report = ingest.ingest(item.data, item.name)
-                except Exception:  # noqa: BLE001 - a parser bug on one file is that file's result
-                    _log.exception("parsing %s failed", item.name)
-                    item.report = Report(item.name, error=f"{item.name}：处理该文件时出现意外错误，未入库，资料库未改动。"
-                                                          "请确认文件完好（能在电脑上正常打开）后重试；仍然失败时，请把该文件交给维护人员。")
-            yield item
+        yield from map(_parse_here, todo())
     else:
         yield from _in_pool(todo(), max(1, workers))
+
+
+def _parse_here(item: Parsed) -> Parsed:
+    """Parse in this process (one worker, or where worker processes cannot be started)."""
+    if item.parse:
+        from core import ingest  # when the first file is parsed: a library that needs no parsing does not import the parser
+        try:
+            item.report = ingest.ingest(item.data, item.name)
+        except Exception:  # noqa: BLE001 - a parser bug on one file is that file's result
+            _log.exception("parsing %s failed", item.name)
+            item.report = Report(item.name, error=f"{item.name}：处理该文件时出现意外错误，未入库，资料库未改动。"
+                                                  "请确认文件完好（能在电脑上正常打开）后重试；仍然失败时，请把该文件交给维护人员。")
+    return item
+
+
+def _alive() -> bool:
+    return True
 
 
 def _parse_in_worker(data: bytes, name: str) -> tuple[Report, tuple[str, str] | None]:
@@ -215,6 +223,13 @@ def _in_pool(items: Iterator[Parsed], workers: int, work: Callable = _parse_in_w
     that kills a worker fails."""
     context = multiprocessing.get_context("spawn")
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:  # worker processes may not start at all (a host started from standard input, a frozen program)
+        pool.submit(_alive).result(timeout=120)
+    except Exception:  # noqa: BLE001 - then this process parses, more slowly, but everything is parsed
+        _log.warning("worker processes cannot be started; parsing in this process", exc_info=True)
+        pool.shutdown(cancel_futures=True)
+        yield from map(_parse_here, items)
+        return
     pending: dict[cf.Future, Parsed] = {}
 
     def crashed(item: Parsed) -> Parsed:

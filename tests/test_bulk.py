@@ -3,6 +3,7 @@ processes and stored in batches, a summary with a reason for every file not impo
 only for a command that names something that is not there."""
 from __future__ import annotations
 
+import concurrent.futures as cf
 import hashlib
 import os
 import random
@@ -142,3 +143,24 @@ def test_a_member_over_the_size_limit_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(bulk, "MAX_FILE_BYTES", 4000)
     found, refused = bulk.sources([tmp_path / "a.zip"])
     assert [s.name.rsplit("/", 1)[-1] for s in found] == ["小.txt"] and "大.txt" in refused[0].reason
+
+
+def test_where_worker_processes_cannot_start_the_files_are_parsed_here(monkeypatch):
+    """A host started from standard input, or a frozen program, cannot spawn workers: everything is
+    parsed in this process instead, not failed file by file."""
+    class NoWorkers:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def submit(self, fn, *args):
+            future = cf.Future()
+            future.set_exception(cf.process.BrokenProcessPool("a child process terminated abruptly"))
+            return future
+
+        def shutdown(self, **kwargs):
+            pass
+    monkeypatch.setattr(bulk.cf, "ProcessPoolExecutor", NoWorkers)
+    files = [(f"r{i}.txt", _report(i)) for i in range(3)]
+    out = list(bulk.parse_each(files, lambda digest: False, workers=2))
+    assert [p.name for p in out] == ["r0.txt", "r1.txt", "r2.txt"]
+    assert all(p.report.error is None and p.report.fields.get("meta.agency") for p in out)
