@@ -128,7 +128,7 @@ def _flags(df: pd.DataFrame, column: str = "flag") -> list[str]:
 
 
 def _marks(flags: pd.DataFrame | None, key: str, n: int) -> list[str]:
-    return [f if isinstance(f, str) else "" for f in flags[key]] if flags is not None and key in flags else [""] * n
+    return _flags(flags, key) if flags is not None else [""] * n
 
 
 def _marked(item: dict, flag: str, recolour: bool = True) -> dict:
@@ -235,9 +235,10 @@ def heatmap(df: pd.DataFrame, labels: dict[str, str], year: int | None, flags: p
     values = df[keys].astype(float)
     scaled = values / values.max().replace(0, float("nan"))
     data, flagged = [], []
+    marks = {key: _marks(flags, key, len(df)) for key in keys}
     for i, agency in enumerate(df["agency"]):
         for j, key in enumerate(keys):
-            v, m = values.iat[i, j], _marks(flags, key, len(df))[i]
+            v, m = values.iat[i, j], marks[key][i]
             shown = ("—" if is_missing(v) else number(v)) + (FLAG_MARK if m else "")
             s = scaled.iat[i, j]
             data.append({"value": [j, i, -1 if is_missing(v) else 0.0 if is_missing(s) else round(float(s), 4)],

@@ -299,10 +299,9 @@ class Library:
         with self._write() as db:
             for item in items:
                 name, report = item.name, item.report
-                row = db.execute("SELECT id, name FROM reports WHERE sha256 = ?", (item.digest,)).fetchone()
-                if row:
-                    stored = self.get(row[0]) if report is None else None
-                    results.append(AddResult(name, "duplicate", row[0], stored.report if stored else report or Report(name),
+                row = db.execute("SELECT id, name, record FROM reports WHERE sha256 = ?", (item.digest,)).fetchone()
+                if row:  # the stored record stands for it (read here, without its provenance)
+                    results.append(AddResult(name, "duplicate", row[0], report or _report(json.loads(row[2]), {}),
                                              f"{name}：与已入库的「{row[1]}」内容相同，未重复保存。"))
                     continue
                 if report is None:  # the same bytes came earlier in this run, and could not be stored
@@ -434,11 +433,6 @@ class Library:
             db.execute("DELETE FROM agency_links WHERE name = ?", (name,))
 
     # -- reads -----------------------------------------------------------------------------------
-    def _id_for(self, digest: str) -> int | None:
-        with self._connect() as db:
-            row = db.execute("SELECT id FROM reports WHERE sha256 = ?", (digest,)).fetchone()
-        return row[0] if row else None
-
     def agency_map(self) -> dict[str, str]:
         """Printed agency name → the name the library groups it under (memoised per generation)."""
         generation = self.generation
