@@ -141,8 +141,9 @@ class Data:
 
 @st.cache_resource(show_spinner="正在汇总数据…", max_entries=2)
 def _load(path: str, generation: int) -> Data:
-    reports = library(path).current()
-    return Data(M.wide(reports), M.warnings_frame(reports))
+    lib = library(path)
+    rows = lib.current_rows()
+    return Data(M.wide(rows), M.warnings_frame(rows, lib.series(rows)))
 
 
 def real_library() -> Library:

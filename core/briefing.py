@@ -34,6 +34,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from core import metrics as M
+from core import rows as R
 from core.charts import PALETTE, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE, SUSPECT, is_missing, number
 from core.checks import rule_name
 
@@ -91,7 +92,7 @@ class BriefingScope:
 # ---- reading the frames --------------------------------------------------------------------------
 
 def _sections(keys: Iterable[str]) -> set[str]:
-    return {t for k in keys for t in [M.table_of(k)] if t}
+    return {t for k in keys for t in [R.table_of(k)] if t}
 
 
 def _keys(text) -> list[str]:
@@ -152,7 +153,7 @@ class _Frames:
         found = row.get("flags") if row is not None and hasattr(row, "get") else None
         if not isinstance(found, dict):
             return []
-        return list(dict.fromkeys(found[k].split("：")[0] for k in M.inputs(key) if k in found))
+        return list(dict.fromkeys(found[k].split("：")[0] for k in R.inputs(key) if k in found))
 
     def missing_word(self, row, key: str) -> str:
         """未读到 when the record lists the cell as not read (or a warning names it or its table),
@@ -164,7 +165,7 @@ class _Frames:
         listed = row.get("unread")
         if isinstance(listed, (set, frozenset, list, tuple)):
             cells.update(listed)
-        keys = M.inputs(key)
+        keys = R.inputs(key)
         return UNREAD if any(k in cells or k.startswith(tables) for k in keys) else BLANK
 
     def left_out(self, key: str) -> dict[tuple[str, int], str]:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from core.readers import MAX_FILE_BYTES, too_large
 from core.record import Report
+from core.rows import stored_form
 
 DOCUMENT_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm", ".doc", ".wps")
 ARCHIVE_SUFFIXES = (".zip",)
@@ -56,7 +57,7 @@ class Parsed:
     digest: str
     report: Report | None
     parse: bool = False  # still to be parsed
-    stored: tuple[str, str] | None = None  # the record as the library stores it, made by a worker
+    stored: tuple[str, str, bytes, str] | None = None  # as the library stores it (core.rows.stored_form), made by a worker
 
 
 def sources(paths: Iterable[str | Path]) -> tuple[list[Source], list[Refused]]:
@@ -204,14 +205,14 @@ def _alive() -> bool:
     return True
 
 
-def _parse_in_worker(data: bytes, name: str) -> tuple[Report, tuple[str, str] | None]:
+def _parse_in_worker(data: bytes, name: str) -> tuple[Report, tuple[str, str, bytes, str] | None]:
     """In a worker: the report without its provenance (cheap to send back) and the whole record as the
     library stores it, so the one process that stores does not serialise anything."""
     from core.ingest import ingest_within
     report = ingest_within(data, name)
     if report.error:
         return report, None
-    stored = report.stored_json()
+    stored = stored_form(report)
     report.provenance = {}
     return report, stored
 

@@ -34,6 +34,7 @@ from core.bulk import DOCUMENT_SUFFIXES, Parsed, Refused, parse_each
 from core.library_file import ENV_VAR, LibraryError, check_location, explain
 from core.readers import MAX_FILE_BYTES, sniff, too_large
 from core.record import Report
+from core.rows import LAYOUT, Row, agency_series, by_agency, stored_form, summarise
 
 SAMPLES_ENV_VAR = "GOVREPORT_SAMPLES"  # where the first start loads reports from (default: sample_reports/)
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "library.sqlite3"
@@ -68,7 +69,10 @@ CREATE TABLE IF NOT EXISTS reports (
     parser_version TEXT NOT NULL,
     record TEXT NOT NULL,             -- {"source", "fields", "warnings", "unread"}
     provenance TEXT NOT NULL,         -- kept apart: only the report page needs it
-    uploaded_at REAL NOT NULL
+    uploaded_at REAL NOT NULL,
+    numbers BLOB,                     -- the report's row of the dashboard's tables (core.rows.Row)
+    details TEXT,
+    row_layout TEXT                   -- core.rows.LAYOUT of `numbers`
 );
 CREATE INDEX IF NOT EXISTS reports_agency_year ON reports(agency, year);
 CREATE TABLE IF NOT EXISTS agency_links (
@@ -76,6 +80,12 @@ CREATE TABLE IF NOT EXISTS agency_links (
     canonical TEXT NOT NULL          -- a name mapped to itself is kept apart from automatic matching
 );
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- the cross-year findings of one agency's current reports, kept for the set of records they were
+-- worked out from (a hash of their ids and parser versions): any change to the set is another key
+CREATE TABLE IF NOT EXISTS series_findings (
+    members TEXT PRIMARY KEY,
+    findings TEXT NOT NULL            -- JSON [[report id, rule, severity, keys, fields, message, where], ...]
+);
 """
 
 _log = logging.getLogger(__name__)
@@ -103,6 +113,24 @@ class StoredReport:
     @property
     def fields(self):
         return self.report.fields
+
+    @property
+    def row(self) -> Row:
+        """The report as a row of the dashboard's tables, worked out from the record."""
+        return summarise(self.report)
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """A stored report as the dashboard's tables see it: its row (core.rows), not its record."""
+    id: int
+    name: str
+    agency: str | None  # the agency as the library groups it (canonical name)
+    printed_agency: str | None
+    year: int | None
+    template: str | None
+    parser_version: str
+    row: Row
 
 
 @dataclass(frozen=True)
@@ -132,6 +160,25 @@ def _region_less_forms(name: str) -> list[str]:
     return [name[i:] for i in range(1, len(name)) if name[i - 1] in _REGION_ENDS and _REGION_PREFIX.match(name[:i])]
 
 
+def canonical_names(names: Iterable[str], links: dict[str, str]) -> dict[str, str]:
+    """Printed agency name → the name it is grouped under: the merges and splits made by hand
+    (`links`), else the longest name it is a region-less form of, else itself."""
+    # each name kept as a canonical is filed under every region-less form of it (淮安市洪泽区人民政府
+    # under 洪泽区人民政府 and 人民政府…), so a shorter name finds its canonical in one look-up, not by
+    # comparing it with every other name (4,000 agencies: 13 s)
+    canonical: dict[str, str] = {}
+    by_rest: dict[str, str] = {}
+    for name in sorted(names, key=len, reverse=True):
+        if name in links:
+            continue
+        canonical[name] = match = by_rest.get(name) or name
+        if match == name:
+            for rest in _region_less_forms(name):
+                by_rest.setdefault(rest, name)
+    canonical.update(links)
+    return canonical
+
+
 def same_agency(a: str, b: str) -> bool:
     """True when one name is the other with only region words in front (洪泽区人民政府 / 淮安市洪泽区人民政府)."""
     if a == b:
@@ -148,7 +195,7 @@ class Library:
         try:
             with self._connect() as db:
                 self._use_wal(db)
-                db.executescript(_SCHEMA)
+                db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")  # all tables at once: another process never sees half
                 self._migrate(db)
         except sqlite3.Error as e:
             raise explain(e, self.path, writing=True) from e
@@ -158,9 +205,12 @@ class Library:
         """Bring a library written by an earlier version up to this schema; its reports are then
         re-parsed from their stored originals (nothing is lost: the original file is kept)."""
         columns = {row[1] for row in db.execute("PRAGMA table_info(reports)")}
-        if "provenance" not in columns:
+        missing = [c for c in ("provenance TEXT NOT NULL DEFAULT '{}'", "numbers BLOB", "details TEXT", "row_layout TEXT")
+                   if c.split()[0] not in columns]
+        if missing:
             db.execute("BEGIN IMMEDIATE")
-            db.execute("ALTER TABLE reports ADD COLUMN provenance TEXT NOT NULL DEFAULT '{}'")
+            for column in missing:
+                db.execute(f"ALTER TABLE reports ADD COLUMN {column}")
             db.execute("UPDATE reports SET parser_version = ''")
             db.execute("COMMIT")
 
@@ -203,6 +253,7 @@ class Library:
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     yield db
+                    self._keep_series(db)
                     db.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
                     db.execute("INSERT OR IGNORE INTO settings VALUES ('generation', '1')")
                     db.execute("COMMIT")
@@ -215,6 +266,27 @@ class Library:
                     raise
             except sqlite3.Error as e:
                 raise explain(e, self.path, writing=True) from e
+
+    @staticmethod
+    def _keep_series(db: sqlite3.Connection) -> None:
+        """Within a write: work out the cross-year findings of every agency whose current reports are not
+        the set they were last worked out for, and drop those of sets no longer current. A page then
+        reads them instead of comparing 20,000 reports (a write touches a few agencies)."""
+        mapping = _canonical_names(db)
+        index = [_Indexed(r[0], mapping.get(r[1], r[1]), r[2], r[3]) for r in
+                 db.execute("SELECT id, agency, year, parser_version FROM reports ORDER BY uploaded_at, id")]
+        groups = {_members(g): g for g in by_agency(_latest(index)).values() if len(g) > 1}
+        kept = {r[0] for r in db.execute("SELECT members FROM series_findings")}
+        db.executemany("DELETE FROM series_findings WHERE members = ?", [(k,) for k in kept - groups.keys()])
+        missing = [g for k, g in groups.items() if k not in kept]
+        ids = [s.id for g in missing for s in g]
+        read = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            read.update((r.id, r) for r in _rows(db, mapping, f"WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        db.executemany("INSERT OR REPLACE INTO series_findings VALUES (?, ?)",
+                       [(_members(g), json.dumps(agency_series([read[s.id] for s in g]), ensure_ascii=False))
+                        for g in missing])
 
     @property
     def generation(self) -> int:
@@ -318,9 +390,10 @@ class Library:
                            (item.digest, name, sniff(item.data, name), len(item.data), item.data))
                 cur = db.execute(
                     "INSERT INTO reports (sha256, name, agency, year, template, errors, warnings, parser_version,"
-                    " record, provenance, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (item.digest, name, *_summary(report), PARSER_VERSION, *(item.stored or report.stored_json()),
-                     time.time()))
+                    " record, provenance, numbers, details, row_layout, uploaded_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (item.digest, name, *_summary(report), PARSER_VERSION, *(item.stored or stored_form(report)),
+                     LAYOUT, time.time()))
                 results.append(AddResult(name, "added", cur.lastrowid, report,
                                          f"{name}：已入库" + ("（该机构该年度的新版本）。" if earlier else "。"),
                                          new_version=bool(earlier)))
@@ -393,8 +466,9 @@ class Library:
                                  report.error if report else "")
                     continue
                 db.execute("UPDATE reports SET agency=?, year=?, template=?, errors=?, warnings=?, parser_version=?,"
-                           " record=?, provenance=? WHERE id=?",
-                           (*_summary(report), PARSER_VERSION, *(item.stored or report.stored_json()), ids[item.digest]))
+                           " record=?, provenance=?, numbers=?, details=?, row_layout=? WHERE id=?",
+                           (*_summary(report), PARSER_VERSION, *(item.stored or stored_form(report)), LAYOUT,
+                            ids[item.digest]))
         return len(items)
 
     def ensure_seeded(self, sample_dir: Path | None = None) -> int:
@@ -439,22 +513,7 @@ class Library:
         if self._agency_cache and self._agency_cache[0] == generation:
             return self._agency_cache[1]
         with self._connect() as db:
-            names = [r[0] for r in db.execute("SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL")]
-            links = dict(db.execute("SELECT name, canonical FROM agency_links").fetchall())
-        # automatic: the longest name a shorter one is a region-less form of. Each name kept as a
-        # canonical is filed under every region-less form of it (淮安市洪泽区人民政府 under 洪泽区人民政府
-        # and 人民政府…), so a shorter name finds its canonical in one look-up, not by comparing it with
-        # every other name (4,000 agencies: 13 s)
-        canonical: dict[str, str] = {}
-        by_rest: dict[str, str] = {}
-        for name in sorted(names, key=len, reverse=True):
-            if name in links:
-                continue
-            canonical[name] = match = by_rest.get(name) or name
-            if match == name:
-                for rest in _region_less_forms(name):
-                    by_rest.setdefault(rest, name)
-        canonical.update({n: c for n, c in links.items()})
+            canonical = _canonical_names(db)
         self._agency_cache = (generation, canonical)
         return canonical
 
@@ -476,11 +535,23 @@ class Library:
 
     def current(self) -> list[StoredReport]:
         """One report per agency-year (its latest version); reports without agency or year stay apart."""
-        latest: dict[tuple, StoredReport] = {}
-        for s in self.all():
-            key = (s.agency, s.year) if s.agency and s.year else ("#", s.id)
-            latest[key] = s
-        return sorted(latest.values(), key=lambda s: (s.agency or "", s.year or 0))
+        return _latest(self.all())
+
+    def current_rows(self) -> list[StoredRow]:
+        """`current()` as rows of the dashboard's tables: read as stored, without a record (a row stored
+        in another layout, or none, is worked out from its record)."""
+        mapping = self.agency_map()
+        with self._connect() as db:
+            return _latest(_rows(db, mapping, "", ()))
+
+    def series(self, current: list[StoredRow]) -> list[tuple[int, list[str]]]:
+        """The cross-year findings (R5, R7, R8) of `current_rows()`, as kept since the last write
+        (`_keep_series`); an agency whose reports changed since is worked out here."""
+        groups = {_members(g): g for g in by_agency(current).values() if len(g) > 1}
+        with self._connect() as db:
+            kept = _kept_series(db, groups)
+        return [found for key, group in groups.items()
+                for found in (kept[key] if key in kept else agency_series(group))]
 
     def get(self, report_id: int) -> StoredReport | None:
         """One report with its provenance (where each value was read)."""
@@ -501,6 +572,55 @@ class Library:
             row = db.execute("SELECT r.name, f.data FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
                              (report_id,)).fetchone()
         return (row[0], row[1]) if row else None
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    """A stored report as far as grouping it needs (id, canonical agency, year, parser version)."""
+    id: int
+    agency: str | None
+    year: int | None
+    parser_version: str
+
+
+def _latest(reports: list) -> list:
+    """One report per agency-year, the last in the list (the latest upload); reports without agency or
+    year stay apart."""
+    latest: dict[tuple, object] = {}
+    for s in reports:
+        key = (s.agency, s.year) if s.agency and s.year else ("#", s.id)
+        latest[key] = s
+    return sorted(latest.values(), key=lambda s: (s.agency or "", s.year or 0))
+
+
+def _members(group: list) -> str:
+    """The key of one agency's set of current records: their ids and the parser that made them."""
+    return hashlib.sha256(",".join(f"{s.id}@{s.parser_version}" for s in sorted(group, key=lambda s: s.id))
+                          .encode()).hexdigest()
+
+
+def _kept_series(db: sqlite3.Connection, groups: dict[str, list]) -> dict[str, list]:
+    kept = {}
+    for members, findings in db.execute("SELECT members, findings FROM series_findings"):
+        if members in groups:
+            kept[members] = [(i, f) for i, f in json.loads(findings)]
+    return kept
+
+
+def _canonical_names(db: sqlite3.Connection) -> dict[str, str]:
+    names = [r[0] for r in db.execute("SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL")]
+    return canonical_names(names, dict(db.execute("SELECT name, canonical FROM agency_links").fetchall()))
+
+
+def _rows(db: sqlite3.Connection, mapping: dict[str, str], where: str, args) -> list[StoredRow]:
+    """Stored reports as rows, in upload order; a row stored in another layout (or none: a library of
+    an earlier version) is worked out from the record."""
+    found = db.execute("SELECT id, name, agency, year, template, parser_version, numbers, details,"
+                       " CASE WHEN row_layout IS ? AND numbers IS NOT NULL THEN NULL ELSE record END"
+                       f" FROM reports {where} ORDER BY uploaded_at, id", (LAYOUT, *args))
+    return [StoredRow(r[0], r[1], mapping.get(r[2], r[2]), r[2], r[3], r[4], r[5],
+                      Row(r[6], r[7]) if r[8] is None else summarise(_report(json.loads(r[8]), {})))
+            for r in found]
 
 
 def ingest(data: bytes, name: str) -> Report:

@@ -5,112 +5,16 @@ Computed from stored records only; the pages never compute a number themselves.
 """
 from __future__ import annotations
 
+import json
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from core import fields as F
-from core.checks import check_series, rule_name
-from core.library import StoredReport
-
-
-@dataclass(frozen=True)
-class Metric:
-    key: str
-    label: str
-    unit: str  # 件, 万元, 元, %, 条
-    definition: str = ""
-    inputs: tuple[str, ...] = ()  # the table cells a derived metric is computed from
-    denominator: tuple[str, ...] = ()  # of a rate: the cells summed below the line
-
-
-def _sum(f, keys) -> float | None:
-    vals = [f.get(k) for k in keys]
-    if all(v is None for v in vals):
-        return None
-    return float(sum(v for v in vals if isinstance(v, (int, float))))
-
-
-def _rate(num: float | None, den: float | None) -> float | None:
-    if num is None or den is None or den == 0:
-        return None
-    return round(100.0 * num / den, 2)
-
-
-_APP = "applications.{}.total"
-_TOTAL = (_APP.format("total"),)
-_RECEIVED = (_APP.format("new_received"), _APP.format("carried_over"))
-_DENIED = tuple(_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("denied_"))
-_UNABLE = tuple(_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("unable_"))
-_REJECTED = tuple(_APP.format(r) for r in F.OUTCOME_ROWS_2021 if r.startswith("rejected_"))
-_OTHER = tuple(_APP.format(r) for r in ("other_no_correction", "other_no_fee", "other_other", "other"))
-_OPEN = (_APP.format("granted"), _APP.format("partial"))
-_LIT_TOTALS = ("litigation_direct.total", "litigation_after_review.total")
-_LIT_PENDING = ("litigation_direct.pending", "litigation_after_review.pending")
-_LIT_CORRECTED = ("litigation_direct.corrected", "litigation_after_review.corrected")
-
-DERIVED: tuple[Metric, ...] = (
-    Metric("derived.received", "受理合计", "件", "受理合计 = 一、本年新收 + 二、上年结转（总计列）", _RECEIVED),
-    Metric("derived.denied", "不予公开（合计）", "件", "（三）不予公开 1–8 项之和（总计列）", _DENIED),
-    Metric("derived.unable", "无法提供（合计）", "件", "（四）无法提供 1–3 项之和（总计列）", _UNABLE),
-    Metric("derived.rejected", "不予处理（合计）", "件", "（五）不予处理 1–5 项之和（总计列）", _REJECTED),
-    Metric("derived.other_handling", "其他处理（合计）", "件", "（六）其他处理之和（总计列）", _OTHER),
-    Metric("derived.open_rate", "公开率", "%", "公开率 = （（一）予以公开 + （二）部分公开）÷（七）总计", _OPEN + _TOTAL, _TOTAL),
-    Metric("derived.denied_rate", "不予公开率", "%", "不予公开率 = （三）不予公开各项之和 ÷（七）总计", _DENIED + _TOTAL, _TOTAL),
-    Metric("derived.unable_rate", "无法提供率", "%", "无法提供率 = （四）无法提供各项之和 ÷（七）总计", _UNABLE + _TOTAL, _TOTAL),
-    Metric("derived.rejected_rate", "不予处理率", "%", "不予处理率 = （五）不予处理各项之和 ÷（七）总计", _REJECTED + _TOTAL, _TOTAL),
-    Metric("derived.carry_forward_rate", "结转率", "%", "结转率 = 四、结转下年度继续办理 ÷（一、本年新收 + 二、上年结转）",
-           (_APP.format("carried_forward"), *_RECEIVED), _RECEIVED),
-    Metric("derived.review_correction_rate", "复议纠错率", "%", "复议纠错率 = 行政复议结果纠正 ÷（行政复议总计 − 尚未审结）",
-           ("review.corrected", "review.total", "review.pending"), ("review.total", "review.pending")),
-    Metric("derived.litigation_total", "行政诉讼总数", "件", "行政诉讼总数 = 未经复议直接起诉总计 + 复议后起诉总计", _LIT_TOTALS),
-    Metric("derived.litigation_correction_rate", "诉讼纠错率", "%",
-           "诉讼纠错率 = 两类行政诉讼结果纠正之和 ÷（两类行政诉讼总计之和 − 尚未审结之和）",
-           _LIT_CORRECTED + _LIT_TOTALS + _LIT_PENDING, _LIT_TOTALS + _LIT_PENDING),
-)
-_DERIVED = {m.key: m for m in DERIVED}
-
-
-def inputs(key: str) -> tuple[str, ...]:
-    """The table cells behind a metric: a derived metric's inputs, or the field itself."""
-    return _DERIVED[key].inputs if key in _DERIVED else (key,)
-
-
-def suspect_keys(report) -> frozenset[str]:
-    """Values a plausibility finding doubts (a negative count, a count or an amount beyond any
-    report): charts mark them, rates leave them out."""
-    return frozenset(k for w in report.warnings if w.rule == "implausible_value" for k in w.keys)
-
-
-TABLES = (("applications.", "表三"), ("review.", "表四（行政复议）"), ("litigation", "表四（行政诉讼）"),
-          ("proactive.published_total", "正文第一部分"), ("proactive.", "表二"), ("processing_fee", "正文第六部分"))
-
-
-def table_of(key: str) -> str:
-    """The table a cell is printed in, as findings name it (表四 in its two halves: an R4 error on
-    行政复议 says nothing about 行政诉讼)."""
-    return next((name for prefix, name in TABLES if key.startswith(prefix)), "")
-
-
-def flags(report) -> dict[str, str]:
-    """Cell → the finding that makes its value doubtful, in a few words: every cell of a table that
-    does not add up in its own report (an R1–R4 error: which of its cells is wrong the report does
-    not say), and a cell a plausibility finding doubts. Charts and the briefing mark such a value
-    and say why; it is still the value printed in the report."""
-    out: dict[str, str] = {}
-    for w in report.warnings:
-        if w.rule == "implausible_value":
-            for k in w.keys:
-                out.setdefault(k, f"数值可疑：{w.message}")
-        elif w.severity == "error":
-            tables = {table_of(k) for k in w.keys} - {""}
-            note = f"{'、'.join(sorted(tables))}不平衡（{rule_name(w.rule)}）：{w.message}"
-            for k in [*w.keys, *(k for k in report.fields if table_of(k) in tables)]:
-                out.setdefault(k, note)
-    return out
+from core import rows as R
+from core.rows import DERIVED, DERIVED_BY_KEY, Metric, inputs
 
 
 def flag_of(row, key: str) -> str:
@@ -139,47 +43,10 @@ def table_for(wide: pd.DataFrame, keys, labels: dict[str, str] | None = None) ->
     return out.reset_index(drop=True)
 
 
-def derived(f, doubted=frozenset()) -> dict[str, float | None]:
-    """The derived metrics of one record (None where a denominator is zero or missing). A rate is
-    never computed over a `doubted` cell: an implausible number, or a table that does not add up
-    (its denominator cannot be trusted: a 总计 printed as 0 beside 11 cases gave −50 %)."""
-    out = _derived(f)
-    for m in DERIVED:
-        if m.unit == "%" and set(doubted).intersection(m.inputs):
-            out[m.key] = None
-    return out
-
-
-def _derived(f) -> dict[str, float | None]:
-    total = f.get(_APP.format("total"))
-    total = float(total) if isinstance(total, (int, float)) else None
-    received = _sum(f, _RECEIVED)
-    lit_total = _sum(f, _LIT_TOTALS)
-    lit_pending = _sum(f, _LIT_PENDING) or 0
-    review_total = f.get("review.total")
-    review_done = review_total - (f.get("review.pending") or 0) if isinstance(review_total, (int, float)) else None
-    return {
-        "derived.received": received,
-        "derived.denied": _sum(f, _DENIED),
-        "derived.unable": _sum(f, _UNABLE),
-        "derived.rejected": _sum(f, _REJECTED),
-        "derived.other_handling": _sum(f, _OTHER),
-        "derived.open_rate": _rate(_sum(f, _OPEN), total),
-        "derived.denied_rate": _rate(_sum(f, _DENIED), total),
-        "derived.unable_rate": _rate(_sum(f, _UNABLE), total),
-        "derived.rejected_rate": _rate(_sum(f, _REJECTED), total),
-        "derived.carry_forward_rate": _rate(_sum(f, [_APP.format("carried_forward")]), received),
-        "derived.review_correction_rate": _rate(_sum(f, ["review.corrected"]), review_done),
-        "derived.litigation_total": lit_total,
-        "derived.litigation_correction_rate": _rate(_sum(f, _LIT_CORRECTED),
-                                                    None if lit_total is None else lit_total - lit_pending),
-    }
-
-
 def left_out(wide: pd.DataFrame, key: str) -> pd.DataFrame:
     """(agency, year, reason): the reports a derived rate or total is not computed for, and why:
     a doubted value, a cell not read, a zero denominator, or a table the report left blank."""
-    m = _DERIVED.get(key)
+    m = DERIVED_BY_KEY.get(key)
     if m is None or wide.empty or key not in wide:
         return pd.DataFrame(columns=["agency", "year", "reason"])
     rows = []
@@ -213,31 +80,24 @@ def metric_catalogue() -> dict[str, Metric]:
 METRICS = metric_catalogue()
 
 
-def wide(reports: Sequence[StoredReport]) -> pd.DataFrame:
-    """One row per report: id, agency, year, template, file, then every field and derived metric."""
-    rows = []
-    for s in reports:
-        if s.report.error:
-            continue
-        row = {"report_id": s.id, "agency": s.agency, "year": s.year, "template": s.template, "file": s.name,
-               "published": s.fields.get("meta.published"),
-               "errors": sum(w.severity == "error" for w in s.report.warnings),
-               "warnings": sum(w.severity == "warning" for w in s.report.warnings)}
-        row["cells_read"], row["cells_expected"] = s.report.completeness()
-        row["suspect"] = suspect_keys(s.report)
-        row["flags"] = flags(s.report)
-        row["unread"] = frozenset(s.report.unread)
-        row.update({k: v for k, v in s.fields.items() if not k.startswith("meta.")})
-        row.update(derived(s.fields, row["suspect"] | set(row["flags"])))
-        rows.append(row)
-    df = pd.DataFrame(rows)
-    if df.empty:
-        return pd.DataFrame(columns=["report_id", "agency", "year", "template", "file", "published", "errors", "warnings",
-                                     "cells_read", "cells_expected", "suspect", "flags", "unread"])
-    return df
+def wide(reports: Sequence[R.Rowed]) -> pd.DataFrame:
+    """One row per report: id, agency, year, template, file, then every field and derived metric
+    (NaN where none), from the rows stored with the reports (`core.rows`)."""
+    reports = [s for s in reports if not s.row.failed]
+    details = [json.loads(s.row.details) for s in reports]
+    numbers = pd.DataFrame(R.number_matrix([s.row for s in reports]), columns=list(R.NUMBERS))
+    numbers[list(R.COUNTS)] = numbers[list(R.COUNTS)].astype("int64")
+    head = pd.DataFrame({
+        "report_id": [s.id for s in reports], "agency": [s.agency for s in reports], "year": [s.year for s in reports],
+        "template": [s.template for s in reports], "file": [s.name for s in reports],
+        "published": [d.get("published") for d in details],
+        "suspect": [frozenset(d.get("suspect") or ()) for d in details],
+        "flags": [d.get("flags") or {} for d in details],
+        "unread": [frozenset(d.get("unread") or ()) for d in details]}, dtype=object)
+    return pd.concat([head, numbers], axis=1)
 
 
-def tidy(reports: Sequence[StoredReport]) -> pd.DataFrame:
+def tidy(reports: Sequence[R.Rowed]) -> pd.DataFrame:
     """(report_id, agency, year, metric, label, unit, value, suspect, flag): the long table every chart
     filters; `flag` names the finding on the value ('' when none, see `flags`)."""
     return tidy_from_wide(wide(reports))
@@ -271,27 +131,18 @@ def tidy_from_wide(df: pd.DataFrame) -> pd.DataFrame:
     return long.reset_index(drop=True)
 
 
-def warnings_frame(reports: Sequence[StoredReport]) -> pd.DataFrame:
-    """Every warning of every report, plus the cross-year rules R5, R7, R8 per agency."""
-    rows = []
-    for s in reports:
-        for w in s.report.warnings:
-            rows.append(_warning_row(s, w))
-    by_agency: dict[str, list[StoredReport]] = defaultdict(list)
-    for s in reports:
-        if s.agency and s.year and not s.report.error:
-            by_agency[s.agency].append(s)
-    for group in by_agency.values():
-        for i, w in check_series([s.fields for s in group]):
-            rows.append(_warning_row(group[i], w))
-    cols = ["report_id", "agency", "year", "template", "file", "rule", "severity", "keys", "fields", "message", "where"]
-    return pd.DataFrame(rows, columns=cols)
+WARNING_COLUMNS = ["report_id", "agency", "year", "template", "file", *R.FINDING_COLUMNS]
 
 
-def _warning_row(s: StoredReport, w) -> dict:
-    return {"report_id": s.id, "agency": s.agency, "year": s.year, "template": s.template, "file": s.name, "rule": w.rule,
-            "severity": w.severity, "keys": ",".join(w.keys), "fields": "、".join(F.label(k) for k in w.keys[:6]),
-            "message": w.message, "where": w.where}
+def warnings_frame(reports: Sequence[R.Rowed], series: list[tuple[int, list[str]]] | None = None) -> pd.DataFrame:
+    """Every finding of every report, plus the cross-year rules (R5, R7, R8) per agency: `series` as the
+    library keeps them (`Library.series`), or worked out here."""
+    if series is None:
+        series = [found for group in R.by_agency(reports).values() for found in R.agency_series(group)]
+    by_id = {s.id: s for s in reports}
+    rows = [[s.id, s.agency, s.year, s.template, s.name, *f] for s in reports for f in json.loads(s.row.details).get("findings", ())]
+    rows += [[i, by_id[i].agency, by_id[i].year, by_id[i].template, by_id[i].name, *f] for i, f in series if i in by_id]
+    return pd.DataFrame(rows, columns=WARNING_COLUMNS)
 
 
 def coverage(df: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,7 @@ import random
 import pytest
 
 from core import metrics as M
+from core import rows as R
 from core.library import Library
 from core.synthetic import make_report, render_text
 
@@ -15,14 +16,14 @@ def test_rates_follow_their_definitions():
          "review.total": 10, "review.pending": 2, "review.corrected": 2,
          "litigation_direct.total": 3, "litigation_after_review.total": 1, "litigation_direct.corrected": 1,
          "litigation_direct.pending": 0, "litigation_after_review.pending": 0}
-    d = M.derived(f)
+    d = R.derived(f)
     assert d["derived.open_rate"] == 50.0
     assert d["derived.unable_rate"] == 25.0
     assert d["derived.denied_rate"] is None  # nothing printed: no rate, not 0 %
     assert d["derived.received"] == 20 and d["derived.carry_forward_rate"] == 20.0
     assert d["derived.review_correction_rate"] == 25.0
     assert d["derived.litigation_total"] == 4 and d["derived.litigation_correction_rate"] == 25.0
-    assert M.derived({"applications.total.total": 0})["derived.open_rate"] is None
+    assert R.derived({"applications.total.total": 0})["derived.open_rate"] is None
 
 
 @pytest.fixture()
@@ -99,3 +100,66 @@ def test_a_doubted_value_is_left_out_of_rates_and_marked_in_charts(tmp_path):
     bar = fig["series"][0]["data"][0]
     assert bar["label"]["formatter"].endswith("⚠") and "decal" in bar["itemStyle"]
     assert "某机构" in note and "R2" in note
+
+
+# ---- the rows stored with each report: what a page over 20,000 reports reads ------------------------
+
+def _same(a, b):
+    import pandas as pd
+    key = ["report_id", "rule", "message"] if "rule" in a else ["report_id"]
+    pd.testing.assert_frame_equal(a.sort_values(key).reset_index(drop=True), b.sort_values(key).reset_index(drop=True),
+                                  check_dtype=False)
+
+
+def test_the_stored_rows_give_the_frames_the_records_give(lib):
+    """A page reads each report's row as stored (numbers, flags, findings) and the cross-year findings
+    kept at write time: the frames must be those worked out from the records themselves."""
+    import sqlite3
+    rows, records = lib.current_rows(), lib.current()
+    with sqlite3.connect(lib.path) as db:
+        assert db.execute("SELECT count(*) FROM reports WHERE numbers IS NOT NULL AND row_layout = ?",
+                          (R.LAYOUT,)).fetchone()[0] == 6
+        assert db.execute("SELECT count(*) FROM series_findings").fetchone()[0] == 2  # one per agency
+    _same(M.wide(rows), M.wide(records))
+    kept = lib.series(rows)
+    assert kept and {r for r, *_ in kept} <= {s.id for s in rows if s.year > 2021}
+    _same(M.warnings_frame(rows, kept), M.warnings_frame(records))
+
+
+def test_kept_cross_year_findings_follow_every_write(lib, monkeypatch):
+    """A new version, a deletion or a merge by hand changes which reports an agency's findings compare:
+    each write keeps the findings of the new sets (a page then works none out) and drops the old."""
+    import sqlite3
+
+    from core import library as L
+
+    def check():
+        rows = lib.current_rows()
+        with monkeypatch.context() as m:  # kept at the write: the page works out nothing
+            m.setattr(L, "agency_series", lambda group: pytest.fail("worked out on the page"))
+            kept = lib.series(rows)
+        _same(M.warnings_frame(rows, kept), M.warnings_frame(lib.current()))
+        with sqlite3.connect(lib.path) as db:  # and nothing kept for sets no longer current
+            assert db.execute("SELECT count(*) FROM series_findings").fetchone()[0] == len({s.agency for s in rows})
+        return rows
+
+    check()
+    r = make_report(random.Random(9), template="2021", agency="甲县财政局", year=2022, blank_columns=False)
+    added = lib.add(render_text(r, "cells").encode(), "甲县财政局2022更正版.txt")
+    assert added.new_version and added.report_id in {s.id for s in check()}
+    lib.delete(added.report_id)
+    check()
+    lib.link_agency("乙县教育局", "甲县财政局")  # merged by hand (nonsense, but it regroups every year)
+    assert {s.agency for s in check()} == {"甲县财政局"}
+    lib.unlink_agency("乙县教育局")
+    assert len({s.agency for s in check()}) == 2
+
+
+def test_a_row_stored_in_another_layout_is_worked_out_from_its_record(lib):
+    """After an upgrade that changes what a row holds, pages read the old records correctly at once
+    (the re-parse rewrites the rows later)."""
+    import sqlite3
+    expected = M.wide(lib.current())
+    with sqlite3.connect(lib.path) as db:
+        db.execute("UPDATE reports SET numbers = x'00', row_layout = 'older'")
+    _same(M.wide(lib.current_rows()), expected)
