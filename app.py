@@ -58,8 +58,7 @@ else:
     st.page_link("pages/6_checks.py", label="查看全部校验发现", icon=":material/rule:")
 
 st.subheader("最近入库")
-with ui.guard():
-    index = ui.lib().index()
+index = data.index
 allowed = set(filters.agencies({r["agency"] for r in index}))
 latest: dict = {}  # one line per report (agency-year); its other files are versions of it
 for r in sorted((r for r in index if r["agency"] in allowed), key=lambda r: r["uploaded_at"], reverse=True):

@@ -101,7 +101,7 @@ class Reparsing:
             lib.reparse_stale(workers=max(1, (os.cpu_count() or 1) - 1), pool=True,
                               progress=lambda n: setattr(self, "done", n))
         except Exception:  # noqa: BLE001 - the pages go on with the records as stored; the next start tries again
-            _log.exception("re-parsing %s failed", lib.path)
+            _log.exception("re-parsing %s failed", lib.store.where)
         finally:
             self.running = False
 
@@ -137,13 +137,14 @@ class Data:
 
     wide: pd.DataFrame
     warnings: pd.DataFrame
+    index: list[dict]  # every stored report, versions too (`Library.index`): what lists and links choose from
 
 
 @st.cache_resource(show_spinner="正在汇总数据…", max_entries=2)
 def _load(path: str, generation: int) -> Data:
     lib = library(path)
     rows = lib.current_rows()
-    return Data(M.wide(rows), M.warnings_frame(rows, lib.series(rows)))
+    return Data(M.wide(rows), M.warnings_frame(rows, lib.series(rows)), lib.index())
 
 
 def real_library() -> Library:

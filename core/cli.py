@@ -109,7 +109,7 @@ def _ingest(paths: list[str], db: str | None, workers: int, batch: int) -> int:
             ("重复（内容与已入库文件相同，未重复保存）", sum(r.status == "duplicate" for r in results)),
             ("未入库", len(failed))]
     print(f"导入完成：{len(results)} 个文件，用时 {seconds:.1f} 秒（每秒 {len(results) / max(seconds, 1e-9):.0f} 份）；"
-          f"资料库：{library.path}")
+          f"资料库：{library.store.where}")
     for label, n in rows:
         print(f"  {n:>9,}  {label}")
     if failed:

@@ -1,18 +1,17 @@
-"""The report library: an embedded SQLite file holding each report's original file, its record,
-warnings, provenance and the parser version that produced them.
+"""The report library: each report's original file, its record (fields, warnings, provenance), its
+row of the dashboard's tables (core.rows) and the parser version that produced them — in a SQLite file
+by default, or on a team's PostgreSQL server (core.store).
 
 A report is one agency-year: another file of the same agency and year (another format, a corrected
-edition) is a version of it, and `current()` gives each agency-year once (its latest upload).
-Agency names drift between years (洪泽区人民政府 → 淮安市洪泽区人民政府); names that differ only by
-leading region words are one agency, and a user can merge or split agencies by hand.
+edition) is a version of it, and `current()` gives each agency-year once (its latest upload); agency
+names are grouped as core.agencies says, with the merges and splits made by hand.
 
-Every write is one `BEGIN IMMEDIATE` transaction after the parse has finished, so a failed parse or
-a crash mid-upload leaves the library as it was, and concurrent sessions (threads of one Streamlit
-process, or separate processes) serialise on SQLite's lock instead of losing writes.
-
-The location is checked before SQLite touches it (`core.library_file`); every problem with it, and
-every SQLite error later (a full disk, a read-only folder, a lock held too long), is a `LibraryError`
-whose message says in Chinese which path and what to do.
+Every write is one transaction after the parse has finished, so a failed parse or a crash mid-upload
+leaves the library as it was, and concurrent writers (sessions of one dashboard, other dashboards,
+importers) take turns instead of losing writes. Each write also keeps what pages read instead of
+working it out over every report: the cross-year findings of the agencies it changed, and the
+generation counter that tells the pages' caches to reload. Every database problem is a `LibraryError`
+whose message says in Chinese which library and what to do.
 """
 from __future__ import annotations
 
@@ -21,8 +20,6 @@ import hashlib
 import json
 import logging
 import os
-import re
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -30,11 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import PARSER_VERSION
+from core.agencies import canonical_names
 from core.bulk import DOCUMENT_SUFFIXES, Parsed, Refused, parse_each
-from core.library_file import ENV_VAR, LibraryError, check_location, explain
+from core.library_file import ENV_VAR, LibraryError  # noqa: F401 (LibraryError: what callers catch)
 from core.readers import MAX_FILE_BYTES, sniff, too_large
 from core.record import Report
 from core.rows import LAYOUT, Row, agency_series, by_agency, stored_form, summarise
+from core.store import POSTGRES_SCHEMES, Connection, open_store
 
 SAMPLES_ENV_VAR = "GOVREPORT_SAMPLES"  # where the first start loads reports from (default: sample_reports/)
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "library.sqlite3"
@@ -49,52 +48,10 @@ DEFAULT_DEMO_PATH = DEFAULT_PATH.with_name("demo.sqlite3")
 # parser fingerprint is the running parser's; otherwise the files are parsed as any upload is.
 DEMO_RECORDS = DEMO_DIR / "records.json.gz"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (
-    sha256 TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    format TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    data BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS reports (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    sha256 TEXT NOT NULL UNIQUE REFERENCES files(sha256),
-    name TEXT NOT NULL,
-    agency TEXT,
-    year INTEGER,
-    template TEXT,
-    errors INTEGER NOT NULL DEFAULT 0,
-    warnings INTEGER NOT NULL DEFAULT 0,
-    parser_version TEXT NOT NULL,
-    record TEXT NOT NULL,             -- {"source", "fields", "warnings", "unread"}
-    provenance TEXT NOT NULL,         -- kept apart: only the report page needs it
-    uploaded_at REAL NOT NULL,
-    numbers BLOB,                     -- the report's row of the dashboard's tables (core.rows.Row)
-    details TEXT,
-    row_layout TEXT                   -- core.rows.LAYOUT of `numbers`
-);
-CREATE INDEX IF NOT EXISTS reports_agency_year ON reports(agency, year);
-CREATE TABLE IF NOT EXISTS agency_links (
-    name TEXT PRIMARY KEY,
-    canonical TEXT NOT NULL          -- a name mapped to itself is kept apart from automatic matching
-);
-CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
--- the cross-year findings of one agency's current reports, kept for the set of records they were
--- worked out from (a hash of their ids and parser versions): any change to the set is another key
-CREATE TABLE IF NOT EXISTS series_findings (
-    members TEXT PRIMARY KEY,
-    findings TEXT NOT NULL            -- JSON [[report id, rule, severity, keys, fields, message, where], ...]
-);
-"""
 
 _log = logging.getLogger(__name__)
 BATCH_FILES = 200  # files stored in one transaction
 BATCH_BYTES = 64_000_000  # or fewer, when they are large: what a batch holds in memory
-
-
-# a leading run of place names: 江苏省 淮安市 洪泽区, 某某自治州, 某某新区 …
-_REGION_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}?(?:省|市|自治区|自治州|地区|盟|新区|区|县|旗|州))+$")
 
 
 @dataclass(frozen=True)
@@ -143,132 +100,41 @@ class AddResult:
     new_version: bool = False  # added, and the library already held a report of this agency and year
 
 
-def default_path() -> Path:
-    return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
+def location(value: str | Path | None = None) -> str | Path:
+    """Where a library is: `value`, else GOVREPORT_DB, else data/library.sqlite3 — a PostgreSQL URL as
+    text, anything else as a file path."""
+    value = value or os.environ.get(ENV_VAR) or DEFAULT_PATH
+    return value if isinstance(value, Path) or str(value).startswith(POSTGRES_SCHEMES) else Path(value)
 
 
-def demo_path() -> Path:
-    return Path(os.environ.get(DEMO_ENV_VAR) or DEFAULT_DEMO_PATH)
+def default_path() -> str | Path:
+    return location()
 
 
-_REGION_ENDS = frozenset("省市区县旗州盟")
-
-
-def _region_less_forms(name: str) -> list[str]:
-    """`name` without each leading run of region words it can lose (淮安市洪泽区人民政府 → 洪泽区人民政府,
-    人民政府): the shorter names `same_agency` pairs it with."""
-    return [name[i:] for i in range(1, len(name)) if name[i - 1] in _REGION_ENDS and _REGION_PREFIX.match(name[:i])]
-
-
-def canonical_names(names: Iterable[str], links: dict[str, str]) -> dict[str, str]:
-    """Printed agency name → the name it is grouped under: the merges and splits made by hand
-    (`links`), else the longest name it is a region-less form of, else itself."""
-    # each name kept as a canonical is filed under every region-less form of it (淮安市洪泽区人民政府
-    # under 洪泽区人民政府 and 人民政府…), so a shorter name finds its canonical in one look-up, not by
-    # comparing it with every other name (4,000 agencies: 13 s)
-    canonical: dict[str, str] = {}
-    by_rest: dict[str, str] = {}
-    for name in sorted(names, key=len, reverse=True):
-        if name in links:
-            continue
-        canonical[name] = match = by_rest.get(name) or name
-        if match == name:
-            for rest in _region_less_forms(name):
-                by_rest.setdefault(rest, name)
-    canonical.update(links)
-    return canonical
-
-
-def same_agency(a: str, b: str) -> bool:
-    """True when one name is the other with only region words in front (洪泽区人民政府 / 淮安市洪泽区人民政府)."""
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    return long.endswith(short) and bool(_REGION_PREFIX.match(long[: -len(short)]))
+def demo_path() -> str | Path:
+    return location(os.environ.get(DEMO_ENV_VAR) or DEFAULT_DEMO_PATH)
 
 
 class Library:
+    """The reports of one library: storing files and re-parsing them, and reading them back as records
+    (a report page) or as rows (the dashboard's tables). The database is a `core.store.Store`."""
+
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path else default_path()
+        self.path = location(path)
+        self.store = open_store(self.path)
         self._agency_cache: tuple[int, dict[str, str]] | None = None
-        check_location(self.path)
-        try:
-            with self._connect() as db:
-                self._use_wal(db)
-                db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")  # all tables at once: another process never sees half
-                self._migrate(db)
-        except sqlite3.Error as e:
-            raise explain(e, self.path, writing=True) from e
 
-    @staticmethod
-    def _migrate(db: sqlite3.Connection) -> None:
-        """Bring a library written by an earlier version up to this schema; its reports are then
-        re-parsed from their stored originals (nothing is lost: the original file is kept)."""
-        columns = {row[1] for row in db.execute("PRAGMA table_info(reports)")}
-        missing = [c for c in ("provenance TEXT NOT NULL DEFAULT '{}'", "numbers BLOB", "details TEXT", "row_layout TEXT")
-                   if c.split()[0] not in columns]
-        if missing:
-            db.execute("BEGIN IMMEDIATE")
-            for column in missing:
-                db.execute(f"ALTER TABLE reports ADD COLUMN {column}")
-            db.execute("UPDATE reports SET parser_version = ''")
-            db.execute("COMMIT")
-
-    @staticmethod
-    def _use_wal(db: sqlite3.Connection) -> None:
-        """WAL lets readers go on while one session writes; it is a property of the file, set once.
-        Switching needs a moment with no other writer, and SQLite does not wait for that itself."""
-        for _ in range(100):
-            try:
-                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    db.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as e:
-                if "locked" not in str(e) and "busy" not in str(e):
-                    raise
-                time.sleep(0.05)
-
-    # -- connections ---------------------------------------------------------------------------------
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection; any SQLite error inside becomes a `LibraryError` naming the path."""
-        try:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        except sqlite3.Error as e:
-            raise explain(e, self.path) from e
-        try:
-            db.execute("PRAGMA busy_timeout=30000")
-            db.execute("PRAGMA foreign_keys=ON")
+    def _write(self) -> Iterator[Connection]:
+        """One atomic write (`Store.write`), which also keeps the cross-year findings and the generation."""
+        with self.store.write() as db:
             yield db
-        except sqlite3.Error as e:
-            raise explain(e, self.path) from e
-        finally:
-            db.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write: everything inside commits together or not at all."""
-        with self._connect() as db:
-            try:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield db
-                    self._keep_series(db)
-                    db.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
-                    db.execute("INSERT OR IGNORE INTO settings VALUES ('generation', '1')")
-                    db.execute("COMMIT")
-                except BaseException:
-                    if db.in_transaction:
-                        try:
-                            db.execute("ROLLBACK")
-                        except sqlite3.Error:  # SQLite may have rolled back itself (a full disk)
-                            pass
-                    raise
-            except sqlite3.Error as e:
-                raise explain(e, self.path, writing=True) from e
+            self._keep_series(db)
+            db.execute("UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'")
+            db.execute("INSERT INTO settings VALUES ('generation', '1') ON CONFLICT DO NOTHING")
 
     @staticmethod
-    def _keep_series(db: sqlite3.Connection) -> None:
+    def _keep_series(db: Connection) -> None:
         """Within a write: work out the cross-year findings of every agency whose current reports are not
         the set they were last worked out for, and drop those of sets no longer current. A page then
         reads them instead of comparing 20,000 reports (a write touches a few agencies)."""
@@ -283,15 +149,15 @@ class Library:
         read = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            read.update((r.id, r) for r in _rows(db, mapping, f"WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-        db.executemany("INSERT OR REPLACE INTO series_findings VALUES (?, ?)",
+            read.update((r.id, r) for r in _rows(db, mapping, f"WHERE r.id IN ({','.join('?' * len(chunk))})", chunk))
+        db.executemany("INSERT INTO series_findings VALUES (?, ?) ON CONFLICT (members) DO NOTHING",
                        [(_members(g), json.dumps(agency_series([read[s.id] for s in g]), ensure_ascii=False))
                         for g in missing])
 
     @property
     def generation(self) -> int:
         """Changes with every write: the key that invalidates the app's caches."""
-        with self._connect() as db:
+        with self.store.connect() as db:
             row = db.execute("SELECT value FROM settings WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else 0
 
@@ -348,7 +214,7 @@ class Library:
         return results
 
     def _digests(self) -> set[str]:
-        with self._connect() as db:
+        with self.store.connect() as db:
             return {row[0] for row in db.execute("SELECT sha256 FROM reports")}
 
     def _store(self, items: list[Parsed]) -> list[AddResult]:
@@ -358,8 +224,8 @@ class Library:
             return self._write_batch(items)
         except LibraryError as e:
             message = e.message
-        except sqlite3.Error as e:  # not through _connect: still say it in Chinese
-            message = explain(e, self.path, writing=True).message
+        except self.store.errors as e:  # not through the store's connection: still say it in Chinese
+            message = self.store.explain(e, writing=True).message
         except Exception:  # noqa: BLE001 - whatever it is, the batch is not stored and says so
             _log.exception("storing a batch of %d files failed", len(items))
             message = "保存时出现意外错误，资料库未改动。请重试；仍然失败时，请把这些文件交给维护人员。"
@@ -386,15 +252,15 @@ class Library:
                 agency, year = report.fields.get("meta.agency"), report.fields.get("meta.year")
                 earlier = agency is not None and db.execute(
                     "SELECT 1 FROM reports WHERE agency = ? AND year IS ? LIMIT 1", (agency, year)).fetchone()
-                db.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?)",
+                db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
                            (item.digest, name, sniff(item.data, name), len(item.data), item.data))
-                cur = db.execute(
+                record, provenance, numbers, details = item.stored or stored_form(report)
+                report_id = db.execute(
                     "INSERT INTO reports (sha256, name, agency, year, template, errors, warnings, parser_version,"
-                    " record, provenance, numbers, details, row_layout, uploaded_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (item.digest, name, *_summary(report), PARSER_VERSION, *(item.stored or stored_form(report)),
-                     LAYOUT, time.time()))
-                results.append(AddResult(name, "added", cur.lastrowid, report,
+                    " record, provenance, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (item.digest, name, *_summary(report), PARSER_VERSION, record, provenance, time.time())).fetchone()[0]
+                db.execute("INSERT INTO report_rows VALUES (?, ?, ?, ?)", (report_id, LAYOUT, numbers, details))
+                results.append(AddResult(name, "added", report_id, report,
                                          f"{name}：已入库" + ("（该机构该年度的新版本）。" if earlier else "。"),
                                          new_version=bool(earlier)))
         return results
@@ -410,7 +276,7 @@ class Library:
     def reparse(self, report_id: int) -> Report | None:
         """Parse the stored original again with the current parser (after a parser upgrade); a report
         the parser cannot read keeps its old record."""
-        with self._connect() as db:
+        with self.store.connect() as db:
             row = db.execute("SELECT r.name, f.data, r.sha256 FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
                              (report_id,)).fetchone()
         if row is None:
@@ -421,7 +287,7 @@ class Library:
 
     def stale(self) -> int:
         """How many reports an older parser made (their records are re-parsed from the stored originals)."""
-        with self._connect() as db:
+        with self.store.connect() as db:
             return db.execute("SELECT count(*) FROM reports WHERE parser_version != ?", (PARSER_VERSION,)).fetchone()[0]
 
     def reparse_stale(self, workers: int = 1, progress: Callable[[int], None] | None = None,
@@ -431,13 +297,13 @@ class Library:
         server's own thread stays free), storing each batch in one transaction: the library holds the new
         records as they finish. A report the new parser cannot read keeps its old record. `progress(n)`
         after each batch with the number done; returns how many were stale."""
-        with self._connect() as db:
+        with self.store.connect() as db:
             ids = [r[0] for r in db.execute("SELECT id FROM reports WHERE parser_version != ?", (PARSER_VERSION,))]
         by_digest: dict[str, int] = {}
 
         def originals() -> Iterator[tuple[str, bytes]]:
             for report_id in ids:  # one at a time: the originals of a whole library do not fit in memory
-                with self._connect() as db:
+                with self.store.connect() as db:
                     row = db.execute("SELECT r.name, f.data, r.sha256 FROM reports r JOIN files f USING (sha256)"
                                      " WHERE r.id = ?", (report_id,)).fetchone()
                 if row:
@@ -465,29 +331,34 @@ class Library:
                     _log.warning("re-parsing %s failed; its old record is kept: %s", item.name,
                                  report.error if report else "")
                     continue
+                record, provenance, numbers, details = item.stored or stored_form(report)
+                report_id = ids[item.digest]
                 db.execute("UPDATE reports SET agency=?, year=?, template=?, errors=?, warnings=?, parser_version=?,"
-                           " record=?, provenance=?, numbers=?, details=?, row_layout=? WHERE id=?",
-                           (*_summary(report), PARSER_VERSION, *(item.stored or stored_form(report)), LAYOUT,
-                            ids[item.digest]))
+                           " record=?, provenance=? WHERE id=?",
+                           (*_summary(report), PARSER_VERSION, record, provenance, report_id))
+                db.execute("INSERT INTO report_rows VALUES (?, ?, ?, ?) ON CONFLICT (report_id) DO UPDATE"
+                           " SET layout = excluded.layout, numbers = excluded.numbers, details = excluded.details",
+                           (report_id, LAYOUT, numbers, details))
         return len(items)
 
     def ensure_seeded(self, sample_dir: Path | None = None) -> int:
         """On the first start, load the bundled sample reports so the dashboard is useful at once
         (never the demonstration reports: they have a library of their own)."""
         sample_dir = sample_dir or Path(os.environ.get(SAMPLES_ENV_VAR) or SAMPLE_DIR)
-        with self._connect() as db:
+        with self.store.connect() as db:
             if db.execute("SELECT 1 FROM settings WHERE key = 'seeded'").fetchone():
                 return 0
         files = [p for p in sorted(sample_dir.rglob("*")) if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
                  and (sample_dir == DEMO_DIR or DEMO_DIR not in p.parents)]
         results = self.add_many(_read_each(files), parsed=demo_records() if sample_dir == DEMO_DIR else None)
         with self._write() as db:
-            db.execute("INSERT OR REPLACE INTO settings VALUES ('seeded', ?)", (repr(time.time()),))
+            db.execute("INSERT INTO settings VALUES ('seeded', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       (repr(time.time()),))
         return sum(r.status == "added" for r in results)
 
     def has_uploads(self) -> bool:
         """Whether anything besides the reports loaded on the first start has been stored."""
-        with self._connect() as db:
+        with self.store.connect() as db:
             seeded = db.execute("SELECT value FROM settings WHERE key = 'seeded'").fetchone()
             since = float(seeded[0]) if seeded and seeded[0] != "1" else 0.0
             return db.execute("SELECT 1 FROM reports WHERE uploaded_at > ? LIMIT 1", (since,)).fetchone() is not None
@@ -495,11 +366,12 @@ class Library:
     def link_agency(self, name: str, canonical: str) -> None:
         """Merge by hand: reports printed as `name` count as `canonical` (itself: keep it apart)."""
         with self._write() as db:
-            db.execute("INSERT OR REPLACE INTO agency_links VALUES (?, ?)", (name, canonical))
+            db.execute("INSERT INTO agency_links VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET canonical = excluded.canonical",
+                       (name, canonical))
 
     def agency_links(self) -> dict[str, str]:
         """The merges and splits made by hand: printed name → name it is grouped under."""
-        with self._connect() as db:
+        with self.store.connect() as db:
             return dict(db.execute("SELECT name, canonical FROM agency_links").fetchall())
 
     def unlink_agency(self, name: str) -> None:
@@ -512,7 +384,7 @@ class Library:
         generation = self.generation
         if self._agency_cache and self._agency_cache[0] == generation:
             return self._agency_cache[1]
-        with self._connect() as db:
+        with self.store.connect() as db:
             canonical = _canonical_names(db)
         self._agency_cache = (generation, canonical)
         return canonical
@@ -528,7 +400,7 @@ class Library:
     def index(self) -> list[dict]:
         """Every stored report without its record: enough to list and choose (id, file, agency, year)."""
         mapping = self.agency_map()
-        with self._connect() as db:
+        with self.store.connect() as db:
             rows = db.execute("SELECT id, name, agency, year, uploaded_at, errors FROM reports ORDER BY uploaded_at, id").fetchall()
         return [{"id": r[0], "name": r[1], "agency": mapping.get(r[2], r[2]), "printed_agency": r[2], "year": r[3],
                  "uploaded_at": r[4], "errors": r[5]} for r in rows]
@@ -541,14 +413,14 @@ class Library:
         """`current()` as rows of the dashboard's tables: read as stored, without a record (a row stored
         in another layout, or none, is worked out from its record)."""
         mapping = self.agency_map()
-        with self._connect() as db:
+        with self.store.connect() as db:
             return _latest(_rows(db, mapping, "", ()))
 
     def series(self, current: list[StoredRow]) -> list[tuple[int, list[str]]]:
         """The cross-year findings (R5, R7, R8) of `current_rows()`, as kept since the last write
         (`_keep_series`); an agency whose reports changed since is worked out here."""
         groups = {_members(g): g for g in by_agency(current).values() if len(g) > 1}
-        with self._connect() as db:
+        with self.store.connect() as db:
             kept = _kept_series(db, groups)
         return [found for key, group in groups.items()
                 for found in (kept[key] if key in kept else agency_series(group))]
@@ -561,14 +433,14 @@ class Library:
     def _select(self, where: str, args: tuple, provenance: bool = False) -> list[StoredReport]:
         mapping = self.agency_map()
         columns = "record, provenance" if provenance else "record, '{}'"
-        with self._connect() as db:
+        with self.store.connect() as db:
             rows = db.execute(f"SELECT id, name, sha256, agency, year, template, uploaded_at, parser_version, {columns}"
                               f" FROM reports {where} ORDER BY uploaded_at, id", args).fetchall()
         return [StoredReport(r[0], r[1], r[2], mapping.get(r[3], r[3]), r[3], r[4], r[5], r[6], r[7],
                              _report(json.loads(r[8]), json.loads(r[9]))) for r in rows]
 
     def original(self, report_id: int) -> tuple[str, bytes] | None:
-        with self._connect() as db:
+        with self.store.connect() as db:
             row = db.execute("SELECT r.name, f.data FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
                              (report_id,)).fetchone()
         return (row[0], row[1]) if row else None
@@ -599,7 +471,7 @@ def _members(group: list) -> str:
                           .encode()).hexdigest()
 
 
-def _kept_series(db: sqlite3.Connection, groups: dict[str, list]) -> dict[str, list]:
+def _kept_series(db: Connection, groups: dict[str, list]) -> dict[str, list]:
     kept = {}
     for members, findings in db.execute("SELECT members, findings FROM series_findings"):
         if members in groups:
@@ -607,17 +479,18 @@ def _kept_series(db: sqlite3.Connection, groups: dict[str, list]) -> dict[str, l
     return kept
 
 
-def _canonical_names(db: sqlite3.Connection) -> dict[str, str]:
+def _canonical_names(db: Connection) -> dict[str, str]:
     names = [r[0] for r in db.execute("SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL")]
     return canonical_names(names, dict(db.execute("SELECT name, canonical FROM agency_links").fetchall()))
 
 
-def _rows(db: sqlite3.Connection, mapping: dict[str, str], where: str, args) -> list[StoredRow]:
+def _rows(db: Connection, mapping: dict[str, str], where: str, args) -> list[StoredRow]:
     """Stored reports as rows, in upload order; a row stored in another layout (or none: a library of
     an earlier version) is worked out from the record."""
-    found = db.execute("SELECT id, name, agency, year, template, parser_version, numbers, details,"
-                       " CASE WHEN row_layout IS ? AND numbers IS NOT NULL THEN NULL ELSE record END"
-                       f" FROM reports {where} ORDER BY uploaded_at, id", (LAYOUT, *args))
+    found = db.execute("SELECT r.id, r.name, r.agency, r.year, r.template, r.parser_version, w.numbers, w.details,"
+                       " CASE WHEN w.layout IS ? THEN NULL ELSE r.record END"
+                       f" FROM reports r LEFT JOIN report_rows w ON w.report_id = r.id {where}"
+                       " ORDER BY r.uploaded_at, r.id", (LAYOUT, *args))
     return [StoredRow(r[0], r[1], mapping.get(r[2], r[2]), r[2], r[3], r[4], r[5],
                       Row(r[6], r[7]) if r[8] is None else summarise(_report(json.loads(r[8]), {})))
             for r in found]

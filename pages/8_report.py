@@ -16,8 +16,7 @@ UNREAD_STYLE = ("color: #6b7280; font-style: italic; white-space: nowrap; min-wi
 data, filters = ui.frame("报告详情")
 ui.require_reports(data)
 library = ui.lib()
-with ui.guard():
-    stored = sorted(library.index(), key=lambda r: (r["agency"] or "", r["year"] or 0, r["uploaded_at"]))
+stored = sorted(data.index, key=lambda r: (r["agency"] or "", r["year"] or 0, r["uploaded_at"]))
 if "flash" in st.session_state:
     st.success(st.session_state.pop("flash"))  # made of ui.md() pieces when it was set
 wanted = st.query_params.get("id")

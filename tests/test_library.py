@@ -1,5 +1,7 @@
-"""The SQLite library: dedupe, atomic writes, versions per agency-year, agency matching, re-parse;
-locations that cannot work; a full disk."""
+"""The library: dedupe, atomic writes, versions per agency-year, agency matching, re-parse, concurrent
+writers — each on SQLite and on a real PostgreSQL server (the `location` fixture); then what only a
+SQLite file can meet: locations that cannot work, a full disk."""
+import os
 import random
 import re
 import sqlite3
@@ -10,8 +12,10 @@ import pytest
 import core.ingest
 
 from core import library as L
-from core.library import Library, same_agency
+from core.agencies import same_agency
+from core.library import Library
 from core.synthetic import make_report, render_text
+from conftest import ROOT
 
 
 def _doc(seed, **kw) -> bytes:
@@ -20,8 +24,14 @@ def _doc(seed, **kw) -> bytes:
 
 
 @pytest.fixture()
-def lib(tmp_path):
-    return Library(tmp_path / "lib.sqlite3")
+def lib(location):
+    return Library(location())
+
+
+def _sql(lib, statement, rows=None):
+    """Change the library behind its back (a parser upgrade, an earlier version), whatever its database."""
+    with lib.store.write() as db:
+        db.executemany(statement, rows) if rows is not None else db.execute(statement)
 
 
 def test_add_dedupe_and_delete(lib):
@@ -58,7 +68,7 @@ def test_failed_write_leaves_the_library_as_it_was(lib, monkeypatch):
     assert results[0].status == "error" and "资料库未改动" in results[0].message
     assert [s.name for s in lib.all()] == ["kept.txt"]
     assert lib.generation == before
-    with sqlite3.connect(lib.path) as db:
+    with lib.store.connect() as db:
         assert db.execute("SELECT count(*) FROM files").fetchone()[0] == 1
 
 
@@ -85,18 +95,17 @@ def test_agency_names_that_differ_by_region_words_are_one_agency(lib):
     assert len({s.agency for s in lib.current()}) == 1
 
 
-def test_agencies_are_grouped_as_comparing_every_name_with_every_other_would(tmp_path):
+def test_agencies_are_grouped_as_comparing_every_name_with_every_other_would(location):
     """agency_map finds a name's group by look-up (thousands of agencies): the same grouping as pairing
     each name, longest first, with the first kept name it is a region-less form of."""
     names = ["江苏省淮安市洪泽区人民政府", "淮安市洪泽区人民政府", "洪泽区人民政府", "人民政府", "淮安市人民政府", "市人民政府",
              "洪泽区财政局", "淮安市洪泽区财政局", "南京市鼓楼区人民政府", "福州市鼓楼区人民政府", "鼓楼区人民政府",
              "内蒙古自治区鄂尔多斯市达拉特旗人民政府", "达拉特旗人民政府", "某某自治州人民政府", "某某新区管委会", "新区管委会",
              "财政局", "市财政局", "淮安市教育局"]
-    lib = Library(tmp_path / "names.sqlite3")
-    with sqlite3.connect(lib.path) as db:
-        db.executemany("INSERT INTO files VALUES (?, '', 'text', 0, x'')", [(str(i),) for i in range(len(names))])
-        db.executemany("INSERT INTO reports (sha256, name, agency, year, parser_version, record, provenance, uploaded_at)"
-                       " VALUES (?, '', ?, 2023, '', '{}', '{}', 0)", [(str(i), n) for i, n in enumerate(names)])
+    lib = Library(location())
+    _sql(lib, "INSERT INTO files VALUES (?, '', 'text', 0, ?)", [(str(i), b"") for i in range(len(names))])
+    _sql(lib, "INSERT INTO reports (sha256, name, agency, year, parser_version, record, provenance, uploaded_at)"
+              " VALUES (?, '', ?, 2023, '', '{}', '{}', 0)", [(str(i), n) for i, n in enumerate(names)])
     pairwise: dict[str, str] = {}
     for name in sorted(names, key=len, reverse=True):
         pairwise[name] = next((c for c in pairwise.values() if same_agency(name, c)), name)
@@ -104,8 +113,8 @@ def test_agencies_are_grouped_as_comparing_every_name_with_every_other_would(tmp
     assert pairwise["洪泽区人民政府"] == "江苏省淮安市洪泽区人民政府" and pairwise["达拉特旗人民政府"].startswith("内蒙古")
 
 
-def test_two_sessions_uploading_at_once_lose_nothing(tmp_path):
-    path = tmp_path / "shared.sqlite3"
+def test_two_sessions_uploading_at_once_lose_nothing(location):
+    path = location()
     errors = []
 
     def upload(offset):
@@ -123,23 +132,49 @@ def test_two_sessions_uploading_at_once_lose_nothing(tmp_path):
     assert len(Library(path).all()) == 40
 
 
+def test_two_importers_at_once_lose_nothing(location, tmp_path):
+    """Two bulk imports (`python -m core ingest`, as two officials' machines would run them) into one
+    library at the same time, their folders overlapping: every file is stored exactly once, and each
+    import says of each of its files that it was added or was already there."""
+    import subprocess
+    import sys
+    where = location()
+    Library(where)  # created before the importers start, as a team's library is
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for k, folder in enumerate(folders):
+        folder.mkdir()
+        for i in [*range(30), *range(30 + k * 5, 35 + k * 5)]:  # 30 files in both, in the same order
+            (folder / f"r{i}.txt").write_bytes(_doc(500 + i, year=2020 + i % 5))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [subprocess.Popen([sys.executable, "-m", "core", "ingest", str(f), "--db", str(where), "--workers", "1",
+                              "--batch", "1"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for f in folders]
+    outputs = [r.communicate(timeout=300) for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], outputs
+    stored = Library(where).all()
+    assert sorted(s.name.split("/")[-1] for s in stored) == sorted(f"r{i}.txt" for i in range(40))
+    for out, _ in outputs:
+        count = {label: int(n) for n, label in re.findall(r"^\s*(\d+)  (新入库|重复|未入库)", out, re.M)}
+        assert count["未入库"] == 0 and count["新入库"] + count["重复"] == 35, out
+    assert sum(int(re.search(r"(\d+)  新入库", out).group(1)) for out, _ in outputs) == 40
+
+
 def test_reparse_stale_after_a_parser_upgrade(lib, monkeypatch):
     added = lib.add(_doc(11), "a.txt")
-    with sqlite3.connect(lib.path) as db:
-        db.execute("UPDATE reports SET parser_version = '0', record = '{\"source\": \"a.txt\", \"fields\": {}}'")
+    _sql(lib, "UPDATE reports SET parser_version = '0', record = '{\"source\": \"a.txt\", \"fields\": {}}'")
     assert lib.get(added.report_id).fields == {}
     assert lib.reparse_stale() == 1
     stored = lib.get(added.report_id)
     assert stored.parser_version == L.PARSER_VERSION and stored.fields["meta.year"]
 
 
-def test_first_start_loads_the_samples_once(tmp_path):
+def test_first_start_loads_the_samples_once(tmp_path, location):
     samples = tmp_path / "samples"
     samples.mkdir()
     (samples / "a.txt").write_bytes(_doc(12))
     (samples / "b.txt").write_bytes(_doc(13))
     (samples / "a.gold.json").write_text("{}")
-    lib = Library(tmp_path / "x.sqlite3")
+    lib = Library(location())
     assert lib.ensure_seeded(samples) == 2
     assert lib.ensure_seeded(samples) == 0
     assert len(lib.all()) == 2
@@ -240,7 +275,8 @@ def test_a_folder_given_as_the_library_is_a_message(tmp_path):
     assert "是一个文件夹" in _refused(tmp_path)
 
 
-def test_a_full_disk_fails_each_file_with_a_message_and_changes_nothing(lib, monkeypatch):
+def test_a_full_disk_fails_each_file_with_a_message_and_changes_nothing(tmp_path, monkeypatch):
+    lib = Library(tmp_path / "lib.sqlite3")
     lib.add(_doc(33), "kept.txt")
     generation = lib.generation
     fill_the_disk(monkeypatch)
@@ -266,3 +302,12 @@ def test_an_unexpected_failure_of_one_file_is_that_files_result(lib, monkeypatch
     assert [r.status for r in results] == ["error", "added"]
     assert results[0].message.startswith("bad.txt：") and "RecursionError" not in results[0].message
     assert [s.name for s in lib.all()] == ["good.txt"]
+
+
+def test_a_postgresql_server_that_cannot_be_reached_is_a_message_without_the_password():
+    pytest.importorskip("psycopg")
+    with pytest.raises(LibraryError) as caught:
+        Library("postgresql://team:secret@/govreport?host=/nonexistent-socket-dir&port=5999")
+    message = caught.value.message
+    assert "PostgreSQL" in message and "govreport" in message and L.ENV_VAR in message
+    assert "secret" not in message and "team:***@" in message

@@ -27,8 +27,8 @@ def test_rates_follow_their_definitions():
 
 
 @pytest.fixture()
-def lib(tmp_path):
-    lib = Library(tmp_path / "m.sqlite3")
+def lib(location):
+    lib = Library(location())
     rng = random.Random(5)
     for year in (2021, 2022, 2023):
         for agency in ("甲县财政局", "乙县教育局"):
@@ -114,11 +114,9 @@ def _same(a, b):
 def test_the_stored_rows_give_the_frames_the_records_give(lib):
     """A page reads each report's row as stored (numbers, flags, findings) and the cross-year findings
     kept at write time: the frames must be those worked out from the records themselves."""
-    import sqlite3
     rows, records = lib.current_rows(), lib.current()
-    with sqlite3.connect(lib.path) as db:
-        assert db.execute("SELECT count(*) FROM reports WHERE numbers IS NOT NULL AND row_layout = ?",
-                          (R.LAYOUT,)).fetchone()[0] == 6
+    with lib.store.connect() as db:
+        assert db.execute("SELECT count(*) FROM report_rows WHERE layout = ?", (R.LAYOUT,)).fetchone()[0] == 6
         assert db.execute("SELECT count(*) FROM series_findings").fetchone()[0] == 2  # one per agency
     _same(M.wide(rows), M.wide(records))
     kept = lib.series(rows)
@@ -129,8 +127,6 @@ def test_the_stored_rows_give_the_frames_the_records_give(lib):
 def test_kept_cross_year_findings_follow_every_write(lib, monkeypatch):
     """A new version, a deletion or a merge by hand changes which reports an agency's findings compare:
     each write keeps the findings of the new sets (a page then works none out) and drops the old."""
-    import sqlite3
-
     from core import library as L
 
     def check():
@@ -139,7 +135,7 @@ def test_kept_cross_year_findings_follow_every_write(lib, monkeypatch):
             m.setattr(L, "agency_series", lambda group: pytest.fail("worked out on the page"))
             kept = lib.series(rows)
         _same(M.warnings_frame(rows, kept), M.warnings_frame(lib.current()))
-        with sqlite3.connect(lib.path) as db:  # and nothing kept for sets no longer current
+        with lib.store.connect() as db:  # and nothing kept for sets no longer current
             assert db.execute("SELECT count(*) FROM series_findings").fetchone()[0] == len({s.agency for s in rows})
         return rows
 
@@ -155,11 +151,12 @@ def test_kept_cross_year_findings_follow_every_write(lib, monkeypatch):
     assert len({s.agency for s in check()}) == 2
 
 
-def test_a_row_stored_in_another_layout_is_worked_out_from_its_record(lib):
+@pytest.mark.parametrize("change", [("UPDATE report_rows SET numbers = ?, layout = 'older'", (b"\0",)),
+                                    ("DELETE FROM report_rows", ())])  # a library written before rows were kept
+def test_a_row_stored_in_another_layout_or_none_is_worked_out_from_its_record(lib, change):
     """After an upgrade that changes what a row holds, pages read the old records correctly at once
     (the re-parse rewrites the rows later)."""
-    import sqlite3
     expected = M.wide(lib.current())
-    with sqlite3.connect(lib.path) as db:
-        db.execute("UPDATE reports SET numbers = x'00', row_layout = 'older'")
+    with lib.store.write() as db:
+        db.execute(*change)
     _same(M.wide(lib.current_rows()), expected)
