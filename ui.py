@@ -332,7 +332,7 @@ def _demo_banner() -> None:
 def frame(title: str) -> tuple[Data, Filters]:
     """Page config, navigation and the shared filters; returns the data and the filters chosen.
     A library that cannot be opened stops every page here with its message."""
-    st.set_page_config(page_title=f"{title}｜政务公开年报对比", page_icon="📊", layout="wide")
+    st.set_page_config(page_title=f"{title}｜政务公开年报对比", page_icon=":material/bar_chart:", layout="wide")
     zh_ui.install()  # Streamlit's own words in Chinese
     try:
         data = load()

@@ -142,17 +142,17 @@ class Library:
         index = [_Indexed(r[0], mapping.get(r[1], r[1]), r[2], r[3]) for r in
                  db.execute("SELECT id, agency, year, parser_version FROM reports ORDER BY uploaded_at, id")]
         groups = {_members(g): g for g in by_agency(_latest(index)).values() if len(g) > 1}
-        kept = {r[0] for r in db.execute("SELECT members FROM series_findings")}
-        db.executemany("DELETE FROM series_findings WHERE members = ?", [(k,) for k in kept - groups.keys()])
-        missing = [g for k, g in groups.items() if k not in kept]
-        ids = [s.id for g in missing for s in g]
+        kept = {r[0] for r in db.execute("SELECT members FROM cross_year_sets")}
+        db.executemany("DELETE FROM cross_year_sets WHERE members = ?", [(k,) for k in kept - groups.keys()])
+        missing = {k: g for k, g in groups.items() if k not in kept}
+        ids = [s.id for g in missing.values() for s in g]
         read = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             read.update((r.id, r) for r in _rows(db, mapping, f"WHERE r.id IN ({','.join('?' * len(chunk))})", chunk))
-        db.executemany("INSERT INTO series_findings VALUES (?, ?) ON CONFLICT (members) DO NOTHING",
-                       [(_members(g), json.dumps(agency_series([read[s.id] for s in g]), ensure_ascii=False))
-                        for g in missing])
+        db.executemany("INSERT INTO cross_year_sets VALUES (?)", [(k,) for k in missing])
+        db.executemany("INSERT INTO cross_year_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(k, *found) for k, g in missing.items() for found in agency_series([read[s.id] for s in g])])
 
     @property
     def generation(self) -> int:
@@ -416,14 +416,14 @@ class Library:
         with self.store.connect() as db:
             return _latest(_rows(db, mapping, "", ()))
 
-    def series(self, current: list[StoredRow]) -> list[tuple[int, list[str]]]:
-        """The cross-year findings (R5, R7, R8) of `current_rows()`, as kept since the last write
-        (`_keep_series`); an agency whose reports changed since is worked out here."""
+    def series(self, current: list[StoredRow]) -> list[tuple]:
+        """The cross-year findings (R5, R7, R8) of `current_rows()` as (report id, *finding row), as kept
+        at the last write (`_keep_series`); an agency whose reports changed since is worked out here."""
         groups = {_members(g): g for g in by_agency(current).values() if len(g) > 1}
         with self.store.connect() as db:
-            kept = _kept_series(db, groups)
-        return [found for key, group in groups.items()
-                for found in (kept[key] if key in kept else agency_series(group))]
+            kept = {r[0] for r in db.execute("SELECT members FROM cross_year_sets")}
+            found = [r[1:] for r in db.execute("SELECT * FROM cross_year_findings") if r[0] in groups]
+        return found + [f for key, group in groups.items() if key not in kept for f in agency_series(group)]
 
     def get(self, report_id: int) -> StoredReport | None:
         """One report with its provenance (where each value was read)."""
@@ -469,14 +469,6 @@ def _members(group: list) -> str:
     """The key of one agency's set of current records: their ids and the parser that made them."""
     return hashlib.sha256(",".join(f"{s.id}@{s.parser_version}" for s in sorted(group, key=lambda s: s.id))
                           .encode()).hexdigest()
-
-
-def _kept_series(db: Connection, groups: dict[str, list]) -> dict[str, list]:
-    kept = {}
-    for members, findings in db.execute("SELECT members, findings FROM series_findings"):
-        if members in groups:
-            kept[members] = [(i, f) for i, f in json.loads(findings)]
-    return kept
 
 
 def _canonical_names(db: Connection) -> dict[str, str]:

@@ -14,6 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -181,6 +182,11 @@ class Row:
     details: str
     failed: bool = False  # the file could not be read: no row in the frames
 
+    @cached_property
+    def parsed(self) -> dict:
+        """`details` read (once: the wide frame and the findings frame both need it)."""
+        return json.loads(self.details)
+
 
 FINDING_COLUMNS = ("rule", "severity", "keys", "fields", "message", "where")
 
@@ -252,8 +258,8 @@ def by_agency(items: Iterable) -> dict[str, list]:
     return groups
 
 
-def agency_series(group: Sequence[Rowed]) -> list[tuple[int, list[str]]]:
-    """R5, R7, R8 and the money jumps over one agency's reports: (report id, finding row)."""
+def agency_series(group: Sequence[Rowed]) -> list[tuple]:
+    """R5, R7, R8 and the money jumps over one agency's reports: (report id, *finding row)."""
     group = [s for s in group if not s.row.failed]
     if len(group) < 2:
         return []
@@ -262,4 +268,4 @@ def agency_series(group: Sequence[Rowed]) -> list[tuple[int, list[str]]]:
     for s, values in zip(group, matrix):
         record = {k: float(v) for k, v in zip(FIELD_KEYS, values) if not math.isnan(v)}
         records.append({**record, "meta.year": s.year, "meta.template": s.template})
-    return [(group[i].id, finding(w)) for i, w in check_series(records)]
+    return [(group[i].id, *finding(w)) for i, w in check_series(records)]

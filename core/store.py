@@ -63,11 +63,20 @@ CREATE TABLE IF NOT EXISTS agency_links (
 );
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- the cross-year findings of one agency's current reports, kept for the set of records they were
--- worked out from (a hash of their ids and parser versions): any change to the set is another key
-CREATE TABLE IF NOT EXISTS series_findings (
-    members TEXT PRIMARY KEY,
-    findings TEXT NOT NULL            -- JSON [[report id, rule, severity, keys, fields, message, where], ...]
+-- worked out from (`members`: a hash of their ids and parser versions; any change to the set is
+-- another key). A set is listed even when it has no findings: it need not be worked out again.
+CREATE TABLE IF NOT EXISTS cross_year_sets (members TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS cross_year_findings (
+    members TEXT NOT NULL REFERENCES cross_year_sets(members) ON DELETE CASCADE,
+    report_id {ref} NOT NULL,         -- the later report of the two compared
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    keys TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    message TEXT NOT NULL,
+    place TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS cross_year_findings_members ON cross_year_findings(members);
 """
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")

@@ -117,10 +117,12 @@ def test_the_stored_rows_give_the_frames_the_records_give(lib):
     rows, records = lib.current_rows(), lib.current()
     with lib.store.connect() as db:
         assert db.execute("SELECT count(*) FROM report_rows WHERE layout = ?", (R.LAYOUT,)).fetchone()[0] == 6
-        assert db.execute("SELECT count(*) FROM series_findings").fetchone()[0] == 2  # one per agency
+        assert db.execute("SELECT count(*) FROM cross_year_sets").fetchone()[0] == 2  # one per agency
     _same(M.wide(rows), M.wide(records))
     kept = lib.series(rows)
     assert kept and {r for r, *_ in kept} <= {s.id for s in rows if s.year > 2021}
+    with lib.store.connect() as db:
+        assert db.execute("SELECT count(*) FROM cross_year_findings").fetchone()[0] == len(kept)
     _same(M.warnings_frame(rows, kept), M.warnings_frame(records))
 
 
@@ -136,7 +138,7 @@ def test_kept_cross_year_findings_follow_every_write(lib, monkeypatch):
             kept = lib.series(rows)
         _same(M.warnings_frame(rows, kept), M.warnings_frame(lib.current()))
         with lib.store.connect() as db:  # and nothing kept for sets no longer current
-            assert db.execute("SELECT count(*) FROM series_findings").fetchone()[0] == len({s.agency for s in rows})
+            assert db.execute("SELECT count(*) FROM cross_year_sets").fetchone()[0] == len({s.agency for s in rows})
         return rows
 
     check()
