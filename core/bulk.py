@@ -242,7 +242,7 @@ def _in_pool(items: Iterator[Parsed], workers: int, work: Callable = _parse_in_w
         nonlocal pool
         done, _ = cf.wait(pending, return_when=cf.ALL_COMPLETED if wait_for_all else cf.FIRST_COMPLETED)
         if not any(isinstance(f.exception(), cf.process.BrokenProcessPool) for f in done):
-            for future in done:
+            for future in [f for f in pending if f in done]:  # in the order handed out (one worker: input order)
                 item = pending.pop(future)
                 try:
                     item.report, item.stored = future.result()

@@ -169,14 +169,17 @@ class Library:
 
     def add_many(self, files: Iterable[tuple[str, bytes | Refused]],
                  progress: Callable[[int, AddResult], None] | None = None, workers: int = 1,
-                 batch: int = BATCH_FILES, parsed: dict[str, Report] | None = None) -> list[AddResult]:
+                 batch: int = BATCH_FILES, parsed: dict[str, Report] | None = None,
+                 pool: bool = False) -> list[AddResult]:
         """Parse and store many files (an iterable read lazily; `core.bulk.read_each` gives one): parsed in
         `workers` processes (core.bulk), stored `batch` files to a transaction, so a library of thousands
         is loaded in minutes and a failure never leaves half a batch. One bad file does not stop the
         others: it is its own result, in Chinese, naming it. `progress(i, result)` after each file is
         stored; results come in input order with one worker, as parsed with more (and their reports
         without provenance, which stays in the library). `parsed`: records this parser already made, by
-        SHA-256 (the demonstration's, `demo_records`)."""
+        SHA-256 (the demonstration's, `demo_records`). `pool`: parse in a worker process even with one
+        worker (a dashboard's upload: the server's own process stays free for the other sessions, and a
+        file that exhausts memory takes down only the worker)."""
         results: list[AddResult] = []
         waiting: list[Parsed] = []
         held = 0  # bytes of the files waiting to be stored
@@ -205,7 +208,7 @@ class Library:
                 else:
                     yield name, data
 
-        for item in parse_each(readable(), stored.__contains__, workers, parsed):
+        for item in parse_each(readable(), stored.__contains__, workers, parsed, pool):
             waiting.append(item)
             held += len(item.data)
             if len(waiting) >= batch or held > BATCH_BYTES:

@@ -43,7 +43,9 @@ elif submitted:
         upcoming = f"　正在解析：{ui.md(names[i + 1])}" if i + 1 < len(names) else ""
         bar.progress((i + 1) / len(names), text=f"{i + 1}/{len(names)}{upcoming}")
 
-    results = library.add_many(each(), progress=advance, batch=1)  # each file's line as soon as it is stored
+    # parsed in a worker process (the other sessions' pages are not slowed by it), each file's line as
+    # soon as it is stored
+    results = library.add_many(each(), progress=advance, batch=1, pool=True)
     bar.progress(1.0, text=f"完成：共 {len(names)} 个文件")
     st.session_state["upload_results"] = [(r, library.filed_under(r.report.fields.get("meta.agency")),
                                            M.findings(r.report)) for r in results]
