@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import PARSER_VERSION
-from core.agencies import canonical_names
 from core.bulk import DOCUMENT_SUFFIXES, Parsed, Refused, parse_each
 from core.library_file import ENV_VAR, LibraryError  # noqa: F401 (LibraryError: what callers catch)
 from core.readers import MAX_FILE_BYTES, sniff, too_large
 from core.record import Report
-from core.rows import LAYOUT, Row, agency_series, by_agency, stored_form, summarise
+from core.library_rows import StoredRow, canonical_names_in, current_rows, keep_cross_year, kept_cross_year, latest, read_record
+from core.rows import LAYOUT, Row, stored_form, summarise
 from core.store import POSTGRES_SCHEMES, Connection, open_store
 
 SAMPLES_ENV_VAR = "GOVREPORT_SAMPLES"  # where the first start loads reports from (default: sample_reports/)
@@ -78,19 +78,6 @@ class StoredReport:
 
 
 @dataclass(frozen=True)
-class StoredRow:
-    """A stored report as the dashboard's tables see it: its row (core.rows), not its record."""
-    id: int
-    name: str
-    agency: str | None  # the agency as the library groups it (canonical name)
-    printed_agency: str | None
-    year: int | None
-    template: str | None
-    parser_version: str
-    row: Row
-
-
-@dataclass(frozen=True)
 class AddResult:
     name: str
     status: str  # added | duplicate | error
@@ -129,30 +116,9 @@ class Library:
         """One atomic write (`Store.write`), which also keeps the cross-year findings and the generation."""
         with self.store.write() as db:
             yield db
-            self._keep_series(db)
+            keep_cross_year(db)
             db.execute("UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'")
             db.execute("INSERT INTO settings VALUES ('generation', '1') ON CONFLICT DO NOTHING")
-
-    @staticmethod
-    def _keep_series(db: Connection) -> None:
-        """Within a write: work out the cross-year findings of every agency whose current reports are not
-        the set they were last worked out for, and drop those of sets no longer current. A page then
-        reads them instead of comparing 20,000 reports (a write touches a few agencies)."""
-        mapping = _canonical_names(db)
-        index = [_Indexed(r[0], mapping.get(r[1], r[1]), r[2], r[3]) for r in
-                 db.execute("SELECT id, agency, year, parser_version FROM reports ORDER BY uploaded_at, id")]
-        groups = {_members(g): g for g in by_agency(_latest(index)).values() if len(g) > 1}
-        kept = {r[0] for r in db.execute("SELECT members FROM cross_year_sets")}
-        db.executemany("DELETE FROM cross_year_sets WHERE members = ?", [(k,) for k in kept - groups.keys()])
-        missing = {k: g for k, g in groups.items() if k not in kept}
-        ids = [s.id for g in missing.values() for s in g]
-        read = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            read.update((r.id, r) for r in _rows(db, mapping, f"WHERE r.id IN ({','.join('?' * len(chunk))})", chunk))
-        db.executemany("INSERT INTO cross_year_sets VALUES (?)", [(k,) for k in missing])
-        db.executemany("INSERT INTO cross_year_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(k, *found) for k, g in missing.items() for found in agency_series([read[s.id] for s in g])])
 
     @property
     def generation(self) -> int:
@@ -242,7 +208,7 @@ class Library:
                 name, report = item.name, item.report
                 row = db.execute("SELECT id, name, record FROM reports WHERE sha256 = ?", (item.digest,)).fetchone()
                 if row:  # the stored record stands for it (read here, without its provenance)
-                    results.append(AddResult(name, "duplicate", row[0], report or _report(json.loads(row[2]), {}),
+                    results.append(AddResult(name, "duplicate", row[0], report or read_record(row[2]),
                                              f"{name}：与已入库的「{row[1]}」内容相同，未重复保存。"))
                     continue
                 if report is None:  # the same bytes came earlier in this run, and could not be stored
@@ -388,7 +354,7 @@ class Library:
         if self._agency_cache and self._agency_cache[0] == generation:
             return self._agency_cache[1]
         with self.store.connect() as db:
-            canonical = _canonical_names(db)
+            canonical = canonical_names_in(db)
         self._agency_cache = (generation, canonical)
         return canonical
 
@@ -410,23 +376,17 @@ class Library:
 
     def current(self) -> list[StoredReport]:
         """One report per agency-year (its latest version); reports without agency or year stay apart."""
-        return _latest(self.all())
+        return latest(self.all())
 
     def current_rows(self) -> list[StoredRow]:
-        """`current()` as rows of the dashboard's tables: read as stored, without a record (a row stored
-        in another layout, or none, is worked out from its record)."""
-        mapping = self.agency_map()
+        """`current()` as rows of the dashboard's tables (core.library_rows): read as stored, without a record."""
         with self.store.connect() as db:
-            return _latest(_rows(db, mapping, "", ()))
+            return current_rows(db, self.agency_map())
 
     def series(self, current: list[StoredRow]) -> list[tuple]:
-        """The cross-year findings (R5, R7, R8) of `current_rows()` as (report id, *finding row), as kept
-        at the last write (`_keep_series`); an agency whose reports changed since is worked out here."""
-        groups = {_members(g): g for g in by_agency(current).values() if len(g) > 1}
+        """The cross-year findings of `current_rows()` as kept at the last write (core.library_rows)."""
         with self.store.connect() as db:
-            kept = {r[0] for r in db.execute("SELECT members FROM cross_year_sets")}
-            found = [r[1:] for r in db.execute("SELECT * FROM cross_year_findings") if r[0] in groups]
-        return found + [f for key, group in groups.items() if key not in kept for f in agency_series(group)]
+            return kept_cross_year(db, current)
 
     def get(self, report_id: int) -> StoredReport | None:
         """One report with its provenance (where each value was read)."""
@@ -440,55 +400,13 @@ class Library:
             rows = db.execute(f"SELECT id, name, sha256, agency, year, template, uploaded_at, parser_version, {columns}"
                               f" FROM reports {where} ORDER BY uploaded_at, id", args).fetchall()
         return [StoredReport(r[0], r[1], r[2], mapping.get(r[3], r[3]), r[3], r[4], r[5], r[6], r[7],
-                             _report(json.loads(r[8]), json.loads(r[9]))) for r in rows]
+                             read_record(r[8], r[9])) for r in rows]
 
     def original(self, report_id: int) -> tuple[str, bytes] | None:
         with self.store.connect() as db:
             row = db.execute("SELECT r.name, f.data FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
                              (report_id,)).fetchone()
         return (row[0], row[1]) if row else None
-
-
-@dataclass(frozen=True)
-class _Indexed:
-    """A stored report as far as grouping it needs (id, canonical agency, year, parser version)."""
-    id: int
-    agency: str | None
-    year: int | None
-    parser_version: str
-
-
-def _latest(reports: list) -> list:
-    """One report per agency-year, the last in the list (the latest upload); reports without agency or
-    year stay apart."""
-    latest: dict[tuple, object] = {}
-    for s in reports:
-        key = (s.agency, s.year) if s.agency and s.year else ("#", s.id)
-        latest[key] = s
-    return sorted(latest.values(), key=lambda s: (s.agency or "", s.year or 0))
-
-
-def _members(group: list) -> str:
-    """The key of one agency's set of current records: their ids and the parser that made them."""
-    return hashlib.sha256(",".join(f"{s.id}@{s.parser_version}" for s in sorted(group, key=lambda s: s.id))
-                          .encode()).hexdigest()
-
-
-def _canonical_names(db: Connection) -> dict[str, str]:
-    names = [r[0] for r in db.execute("SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL")]
-    return canonical_names(names, dict(db.execute("SELECT name, canonical FROM agency_links").fetchall()))
-
-
-def _rows(db: Connection, mapping: dict[str, str], where: str, args) -> list[StoredRow]:
-    """Stored reports as rows, in upload order; a row stored in another layout (or none: a library of
-    an earlier version) is worked out from the record."""
-    found = db.execute("SELECT r.id, r.name, r.agency, r.year, r.template, r.parser_version, w.numbers, w.details,"
-                       " CASE WHEN w.layout IS ? THEN NULL ELSE r.record END"
-                       f" FROM reports r LEFT JOIN report_rows w ON w.report_id = r.id {where}"
-                       " ORDER BY r.uploaded_at, r.id", (LAYOUT, *args))
-    return [StoredRow(r[0], r[1], mapping.get(r[2], r[2]), r[2], r[3], r[4], r[5],
-                      Row(r[6], r[7]) if r[8] is None else summarise(_report(json.loads(r[8]), {})))
-            for r in found]
 
 
 def ingest(data: bytes, name: str) -> Report:
@@ -531,18 +449,6 @@ def _read_each(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
                 yield p.name, p.read_bytes()
         except OSError:
             _log.warning("cannot read sample %s", p)
-
-
-# warnings that named unreadable cells before records listed them in `unread`
-LEGACY_UNREAD_RULES = ("short_row", "unreadable_cell")
-
-
-def _report(record: dict, provenance: dict) -> Report:
-    """A stored record; one stored before records had `unread` gets the cells its warnings named."""
-    report = Report.from_json({**record, "provenance": provenance})
-    if "unread" not in record and report.error is None:
-        report.unread = list(dict.fromkeys(k for w in report.warnings if w.rule in LEGACY_UNREAD_RULES for k in w.keys))
-    return report
 
 
 def _summary(report: Report) -> tuple:

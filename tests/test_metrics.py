@@ -129,12 +129,12 @@ def test_the_stored_rows_give_the_frames_the_records_give(lib):
 def test_kept_cross_year_findings_follow_every_write(lib, monkeypatch):
     """A new version, a deletion or a merge by hand changes which reports an agency's findings compare:
     each write keeps the findings of the new sets (a page then works none out) and drops the old."""
-    from core import library as L
+    from core import library_rows
 
     def check():
         rows = lib.current_rows()
         with monkeypatch.context() as m:  # kept at the write: the page works out nothing
-            m.setattr(L, "agency_series", lambda group: pytest.fail("worked out on the page"))
+            m.setattr(library_rows, "agency_series", lambda group: pytest.fail("worked out on the page"))
             kept = lib.series(rows)
         _same(M.warnings_frame(rows, kept), M.warnings_frame(lib.current()))
         with lib.store.connect() as db:  # and nothing kept for sets no longer current
