@@ -128,7 +128,7 @@ def reparsing_note(path: str) -> None:
 
 # rows a page shows (and colours) in one table at most: a provincial library has tens of thousands of
 # findings, and Streamlit refuses to colour more than 262,144 cells; the download has them all
-TABLE_ROWS = 2_000
+TABLE_ROWS = 1_000
 
 
 @dataclass(frozen=True)

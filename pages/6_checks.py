@@ -41,25 +41,31 @@ reported = data.wide[data.wide["agency"].isin(filters.agencies(data.wide["agency
 per_report = M.completeness_frame(reported).merge(reported[["report_id", "agency", "year", "file"]], on="report_id")
 
 st.subheader(f"校验发现（{len(shown)} 条）")
-table = pd.DataFrame({
-    "严重程度": shown["severity"].map(C.SEVERITY_LABELS), "机构": shown["agency"], "年度": shown["year"].astype("Int64"),
-    "规则": shown["rule"].map(rule_name), "说明": shown["message"], "位置": shown["where"], "涉及单元格": shown["fields"],
-    "完整度": shown["report_id"].map(per_report.set_index("report_id")["完整度"]).fillna("—"),
-    "报告": ui.report_urls(shown["report_id"])})
+completeness = per_report.set_index("report_id")["完整度"]
+
+
+def findings_table(found: pd.DataFrame) -> pd.DataFrame:
+    """The findings as shown and downloaded (made for the rows shown, and for all only when downloaded)."""
+    return pd.DataFrame({
+        "严重程度": found["severity"].map(C.SEVERITY_LABELS), "机构": found["agency"], "年度": found["year"].astype("Int64"),
+        "规则": found["rule"].map(rule_name), "说明": found["message"], "位置": found["where"], "涉及单元格": found["fields"],
+        "完整度": found["report_id"].map(completeness).fillna("—"), "报告": ui.report_urls(found["report_id"])})
+
+
 ROWS = ui.TABLE_ROWS
-if len(table) > ROWS:
-    st.caption(f"下表显示最严重的前 {ROWS:,} 条（共 {len(table):,} 条，按严重程度、机构、年度排列）；用上方的筛选缩小范围，"
+if len(shown) > ROWS:
+    st.caption(f"下表显示最严重的前 {ROWS:,} 条（共 {len(shown):,} 条，按严重程度、机构、年度排列）；用上方的筛选缩小范围，"
                "或下载全部。")
-st.dataframe(table.head(ROWS).style.map(lambda v: TINT.get(v, ""), subset=["严重程度"]), hide_index=True, row_height=66,
-             height=min(66 * min(len(table), ROWS) + 40, 700),
+st.dataframe(findings_table(shown.head(ROWS)).style.map(lambda v: TINT.get(v, ""), subset=["严重程度"]), hide_index=True,
+             row_height=66, height=min(66 * min(len(shown), ROWS) + 40, 700),
              column_config={"报告": st.column_config.LinkColumn("报告", display_text="查看", width="small"),
                             "严重程度": st.column_config.TextColumn("严重程度", width="small"),
                             "年度": st.column_config.NumberColumn("年度", format="%d", width="small"),
                             "机构": st.column_config.TextColumn("机构", width=130),
                             "规则": st.column_config.TextColumn("规则", width=130),
                             "说明": st.column_config.TextColumn("说明", width=380)})
-st.download_button(f"下载全部 {len(table):,} 条校验发现（CSV）", lambda: C.to_csv(table), file_name="校验发现.csv",
-                   mime="text/csv", on_click="ignore")
+st.download_button(f"下载全部 {len(shown):,} 条校验发现（CSV）", lambda: C.to_csv(findings_table(shown)),
+                   file_name="校验发现.csv", mime="text/csv", on_click="ignore")
 
 incomplete = per_report[per_report["unread"] > 0]
 if not incomplete.empty:
