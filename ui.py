@@ -382,7 +382,7 @@ def _briefing_button(data: Data, filters: Filters, year: int | None) -> None:
     """One click: the briefing pack (.docx) of the current filters, built when it is clicked (in
     Streamlit's download thread, so no page waits for it)."""
     demo = demo_shown()
-    source = "资料库：演示报告（虚构机构，仅供演示）" if demo else f"资料库：{default_path().name}"
+    source = "资料库：演示报告（虚构机构，仅供演示）" if demo else f"资料库：{real_library().store.title}"
 
     def build() -> bytes:
         from core.briefing import BriefingScope, build_briefing  # matplotlib: imported on first use only

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                           description="把年报文件批量导入资料库：文件、文件夹（含子文件夹）、zip 压缩包均可，多核并行解析，"
                                       "每批一个事务；结束时列出新入库、新版本、重复和未入库（附原因）的数量。")
     load.add_argument("paths", nargs="+", metavar="路径")
-    load.add_argument("--db", help="资料库文件（默认：环境变量 GOVREPORT_DB，或 data/library.sqlite3）")
+    load.add_argument("--db", help="资料库文件或 PostgreSQL 地址（默认：环境变量 GOVREPORT_DB，或 data/library.sqlite3）")
     load.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="并行解析的进程数（默认：处理器核数）")
     load.add_argument("--batch", type=int, default=200, help="每个事务保存的文件数（默认 200）")
     bench = sub.add_parser("bench", help="测量解析速度")

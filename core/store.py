@@ -94,6 +94,7 @@ class Store(ABC):
     """One library's database."""
 
     where: str  # what a message names: the file's path, or the server and database (never a password)
+    title: str  # what a briefing names as its source: the file's name, or the database and its server
 
     @abstractmethod
     def connect(self) -> Iterator[Connection]:
@@ -129,6 +130,7 @@ class SQLiteStore(Store):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.where = str(Path(os.path.abspath(path)))
+        self.title = path.name
         check_location(path)
         try:
             with self.connect() as db:
@@ -229,6 +231,8 @@ class PostgresStore(Store):
         self._psycopg = psycopg
         self.url = url
         self.where = _safe(url)
+        info = psycopg.conninfo.conninfo_to_dict(url)
+        self.title = f"PostgreSQL {info.get('dbname') or ''}（{info.get('host') or 'localhost'}）"
         with self.write() as db:  # the lock also covers creating the tables: two first starts at once
             db.execute(self.schema())
 

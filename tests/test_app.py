@@ -526,3 +526,22 @@ def test_a_full_disk_during_an_upload_is_each_files_line(tmp_path, monkeypatch):
     assert lines[0].startswith("✗ 第一份.txt：未入库。") and "磁盘已满" in lines[0] and str(db) in lines[0]
     monkeypatch.undo()
     assert [s.name for s in Library(db).all()] == ["kept.txt"] and Library(db).generation == before
+
+
+def test_the_dashboard_runs_on_a_team_postgresql_library(postgres, tmp_path):
+    """GOVREPORT_DB=postgresql://…: an upload through the page lands on the server, and the pages draw
+    from it (another official's dashboard sees the same reports)."""
+    url = postgres.new_database()
+    Library(url).ensure_seeded(tmp_path)  # a team's library starts empty, without the samples
+    at = run("pages/7_upload.py", url)
+    at.file_uploader[0].set_value(_three_files())
+    at.button[0].click().run()
+    assert [line[0] for line in _lines(at)] == ["✓", "✗", "✓"]
+    assert sorted(s.name for s in Library(url).all()) == ["第一份.txt", "第三份.txt"]
+    drawn = set()
+    for fig in figures(run("pages/1_compare.py", url)):
+        if any(axis.get("type") == "category" for axis in (fig.get("xAxis", {}), fig.get("yAxis", {}))):
+            drawn |= set(agencies_drawn(fig))
+    assert {"甲镇人民政府", "丙镇人民政府"} <= drawn
+    checks = run("pages/6_checks.py", url)
+    assert checks.subheader and checks.subheader[0].value.startswith("校验发现")
