@@ -287,7 +287,7 @@ class Filters:
             keep &= df["year"] == self.year
         if self.template != "全部" and "template" in df:
             keep &= df["template"] == self.template
-        return df[keep]
+        return df if keep.all() else df[keep]  # unfiltered: the shared frame itself (never changed), not a copy
 
 
 def library_problem(error: LibraryError) -> None:

@@ -1,9 +1,13 @@
-"""Ten officials at once: N browser sessions (Debian chromium, one tab each) on one `streamlit run` server over
-the 20,000-report provincial library, each opening every page `--rounds` times; then the same again while one
-more session uploads a long PDF. Prints the server's own render time per page run (p50/p95, from
-benchmarks/streamlit_timed.py around each script run), errors, and the server's peak memory.
+"""Ten officials at once: N sessions on one `streamlit run` server over the 20,000-report provincial library,
+each opening every page `--rounds` times; then the same again while one more session (a chromium tab) uploads
+a long PDF. Prints the server's own render time per page run (p50/p95, from benchmarks/streamlit_timed.py
+around each script run), errors, and the server's peak memory.
 
-    python benchmarks/sessions.py [--sessions 10] [--rounds 2] [--upload FILE.pdf] [--db LIBRARY]
+    python benchmarks/sessions.py [--sessions 10] [--rounds 2] [--upload FILE.pdf] [--db LIBRARY] [--browsers]
+
+A session is Streamlit's own protocol over a websocket (what the officials' browsers send from their own
+machines: run this page with these URL parameters), so the server's times are not those of ten chromium
+tabs competing with it for this machine's two cores; --browsers opens real chromium tabs instead.
 
 Target (issue: a provincial library): p95 ≤ 2 s with 10 sessions, no errors, and an upload in one session
 does not stall the others. The library is benchmarks/provincial.py's (built there once and kept).
@@ -43,6 +47,33 @@ async def open_page(context, url: str, timeout: float = 180) -> dict:
     return r
 
 
+async def protocol_session(base: str, rounds: int, results: list) -> None:
+    """One official's session as the server sees it: a websocket asking for every page in turn (a click in
+    the navigation), each run to its end; an exception drawn on a page is counted."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+        for _ in range(rounds):
+            for name, path in PAGES.items():
+                page, _, query = path.lstrip("/").partition("?")
+                ask = BackMsg()
+                ask.rerun_script.page_name = page
+                ask.rerun_script.query_string = query + "&data=real"
+                await ws.send(ask.SerializeToString())
+                exceptions = 0
+                while True:
+                    msg = ForwardMsg()
+                    msg.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=600))
+                    kind = msg.WhichOneof("type")
+                    if kind == "delta" and msg.delta.new_element.WhichOneof("type") == "exception":
+                        exceptions += 1
+                    if kind == "script_finished":
+                        break
+                results.append({"page": name, "timeout": False, "exception": exceptions})
+
+
 async def session(browser, base: str, rounds: int, results: list) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     await context.add_init_script(INIT)
@@ -73,7 +104,8 @@ async def upload(browser, base: str, pdf: Path, stop: asyncio.Event, took: list)
     await context.close()
 
 
-async def phase(base: str, sessions: int, rounds: int, pdf: Path | None) -> tuple[list, list, float, float]:
+async def phase(base: str, sessions: int, rounds: int, pdf: Path | None,
+                browsers: bool) -> tuple[list, list, float, float]:
     from playwright.async_api import async_playwright
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -84,7 +116,8 @@ async def phase(base: str, sessions: int, rounds: int, pdf: Path | None) -> tupl
         if uploader:
             await asyncio.sleep(5)  # the upload is under way before the browsing starts
         start = time.time()
-        await asyncio.gather(*(session(browser, base, rounds, results) for _ in range(sessions)))
+        await asyncio.gather(*(session(browser, base, rounds, results) if browsers else
+                               protocol_session(base, rounds, results) for _ in range(sessions)))
         end = time.time()
         stop.set()
         if uploader:
@@ -129,6 +162,7 @@ def main() -> int:
     ap.add_argument("--upload", type=Path, help="a long PDF one more session uploads during the second phase")
     ap.add_argument("--db", type=Path, help="the library (default: benchmarks/provincial.py's 20,000 reports)")
     ap.add_argument("--reports", type=int, default=20_000)
+    ap.add_argument("--browsers", action="store_true", help="chromium tabs instead of protocol sessions")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sessions"))
     db = args.db
@@ -140,13 +174,15 @@ def main() -> int:
     server = Server(ROOT, db, work / "speed.jsonl", extra_env={"GOVREPORT_DATA": "real"})
     try:
         t = time.time()
-        asyncio.run(phase(server.url, 1, 1, None))  # warms the caches, as the first visitor does
+        asyncio.run(phase(server.url, 1, 1, None, True))  # warms the caches, as the first visitor does
         print(f"server up in {server.ready:.1f} s; one session through every page in {time.time() - t:.0f} s; "
               f"first page run on the server {server.runs()[0]['seconds']:.2f} s")
-        results, took, start, end = asyncio.run(phase(server.url, args.sessions, args.rounds, None))
-        report(f"{args.sessions} sessions × {args.rounds} rounds of {len(PAGES)} pages", server, start, end, results, took)
+        results, took, start, end = asyncio.run(phase(server.url, args.sessions, args.rounds, None, args.browsers))
+        kind = "chromium tabs" if args.browsers else "sessions (protocol)"
+        report(f"{args.sessions} {kind} × {args.rounds} rounds of {len(PAGES)} pages", server, start, end, results, took)
         if args.upload:
-            results, took, start, end = asyncio.run(phase(server.url, args.sessions, args.rounds, args.upload))
+            results, took, start, end = asyncio.run(phase(server.url, args.sessions, args.rounds, args.upload,
+                                                          args.browsers))
             report(f"the same while one more session uploads {args.upload.name}", server, start, end, results, took)
         print(f"\nserver peak memory {peak_rss_mb(server.proc.pid):.0f} MB")
     finally:
