@@ -15,6 +15,8 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import sys
+import types
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -205,6 +207,26 @@ def _alive() -> bool:
     return True
 
 
+def _started(workers: int) -> cf.ProcessPoolExecutor:
+    """A pool of `workers` spawned processes, all started now. A spawned process first imports its
+    parent's `__main__` module — in a Streamlit server, the page script being run (Streamlit makes each
+    page __main__), which would run again, without a session, in every worker. So the workers are all
+    started here, while `__main__` is an empty module, and the pool never needs to start one later."""
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        ready = [pool.submit(_alive) for _ in range(workers)]
+        for future in ready:
+            future.result(timeout=120)
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    finally:
+        sys.modules["__main__"] = main
+    return pool
+
+
 def _parse_in_worker(data: bytes, name: str) -> tuple[Report, tuple[str, str, bytes, str] | None]:
     """In a worker: the report without its provenance (cheap to send back) and the whole record as the
     library stores it, so the one process that stores does not serialise anything."""
@@ -222,13 +244,10 @@ def _in_pool(items: Iterator[Parsed], workers: int, work: Callable = _parse_in_w
     at most IN_FLIGHT_PER_WORKER files per worker handed out ahead, results as they finish. When a worker
     dies (killed for memory), the files the pool held are parsed again one at a time: only the file
     that kills a worker fails."""
-    context = multiprocessing.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:  # worker processes may not start at all (a host started from standard input, a frozen program)
-        pool.submit(_alive).result(timeout=120)
+        pool = _started(workers)
     except Exception:  # noqa: BLE001 - then this process parses, more slowly, but everything is parsed
         _log.warning("worker processes cannot be started; parsing in this process", exc_info=True)
-        pool.shutdown(cancel_futures=True)
         yield from map(_parse_here, items)
         return
     pending: dict[cf.Future, Parsed] = {}
@@ -262,17 +281,17 @@ def _in_pool(items: Iterator[Parsed], workers: int, work: Callable = _parse_in_w
             else:
                 held.append(item)
         pool.shutdown(cancel_futures=True)
-        alone = cf.ProcessPoolExecutor(max_workers=1, mp_context=context)
+        alone = _started(1)
         for item in held:
             try:
                 item.report, item.stored = alone.submit(work, item.data, item.name).result()
             except cf.process.BrokenProcessPool:
                 crashed(item)
                 alone.shutdown(cancel_futures=True)
-                alone = cf.ProcessPoolExecutor(max_workers=1, mp_context=context)
+                alone = _started(1)
             yield item
         alone.shutdown()
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        pool = _started(workers)
 
     try:
         for item in items:

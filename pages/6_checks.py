@@ -12,14 +12,47 @@ ORDER = {"error": 0, "warning": 1, "info": 2}
 TINT = {"错误": "background-color: #f8d0cb; color: #7a1d14; font-weight: 600",
         "警告": "background-color: #fbe7b0; color: #6b4a00", "提示": "background-color: #eef1f5; color: #4b5563"}
 
+
+@ui.view
+def library_findings(data: ui.Data, filters: ui.Filters) -> dict:
+    """The findings in the filters' agencies (all years), the completeness of their reports, and the
+    per-agency summary: worked out once per library state and filters."""
+    w = filters.apply(data.warnings, by_year=False)
+    reported = data.wide[data.wide["agency"].isin(filters.agencies(data.wide["agency"].dropna().unique()))]
+    per_report = M.completeness_frame(reported).merge(reported[["report_id", "agency", "year", "file"]], on="report_id")
+    quality = (w.assign(n=1).pivot_table(index="agency", columns="severity", values="n", aggfunc="sum", fill_value=0)
+               .reindex(columns=["error", "warning", "info"], fill_value=0)
+               .rename(columns=C.SEVERITY_LABELS).reset_index().rename(columns={"agency": "机构"}))
+    complete = M.completeness_frame(reported, by="agency")[["agency", "完整度"]].rename(columns={"agency": "机构"})
+    quality = reported.groupby("agency").size().rename("报告数").reset_index().rename(columns={"agency": "机构"}).merge(
+        quality, on="机构", how="left").fillna(0).merge(complete, on="机构", how="left")
+    return {"findings": w, "counts": w["severity"].value_counts(),
+            "error_reports": w[w["severity"] == "error"]["report_id"].nunique(),
+            "rules": sorted(set(w["rule"])), "agencies": sorted(w["agency"].dropna().unique()),
+            "per_report": per_report, "completeness": per_report.set_index("report_id")["完整度"],
+            "quality": C.whole_numbers(quality.sort_values(["错误", "警告"], ascending=False))}
+
+
+@ui.view
+def chosen(data: ui.Data, filters: ui.Filters, severities: tuple, rules: tuple, agencies: tuple) -> pd.DataFrame:
+    """The findings the widgets choose, most severe first."""
+    shown = library_findings(data, filters)["findings"]
+    shown = shown[shown["severity"].isin(severities or ("error", "warning", "info"))]
+    if rules:
+        shown = shown[shown["rule"].isin(rules)]
+    if agencies:
+        shown = shown[shown["agency"].isin(agencies)]
+    return shown.assign(_order=shown["severity"].map(ORDER)).sort_values(["_order", "agency", "year", "rule"])
+
+
 data, filters = ui.frame("数据校验")
 ui.require_reports(data)
 st.caption("显示所有年度（不受左侧「年度」筛选影响）。「错误」指报告自身表格不平衡（R1–R4），本身就是督查发现；"
            "「提示」包括「无法核验」（有单元格未读到，规则无法判断，不计为错误）。")
-w = filters.apply(data.warnings, by_year=False)
-counts = w["severity"].value_counts()
+found = library_findings(data, filters)
+counts = found["counts"]
 a, b, c = st.columns(3)
-a.metric("错误", int(counts.get("error", 0)), f"{w[w['severity'] == 'error']['report_id'].nunique()} 份报告",
+a.metric("错误", int(counts.get("error", 0)), f"{found['error_reports']} 份报告",
          delta_color="gray", delta_arrow="off", help="R1–R4：报告自身表格不平衡")
 b.metric("警告", int(counts.get("warning", 0)))
 c.metric("提示", int(counts.get("info", 0)), help="含「无法核验」：未读到单元格，不计为错误")
@@ -27,21 +60,12 @@ c.metric("提示", int(counts.get("info", 0)), help="含「无法核验」：未
 c1, c2, c3 = st.columns(3)
 severities = ui.multiselect("严重程度", ["error", "warning", "info"], "severity", default=["error", "warning"],
                             container=c1, format_func=lambda s: C.SEVERITY_LABELS[s], placeholder="全部")
-rules = ui.multiselect("规则", sorted(set(w["rule"])), "rules", container=c2, format_func=rule_name,
-                       placeholder="全部规则")
-agencies = ui.multiselect("机构", sorted(w["agency"].dropna().unique()), "agency", container=c3, placeholder="全部机构")
-shown = w[w["severity"].isin(severities or ["error", "warning", "info"])]
-if rules:
-    shown = shown[shown["rule"].isin(rules)]
-if agencies:
-    shown = shown[shown["agency"].isin(agencies)]
-shown = shown.assign(_order=shown["severity"].map(ORDER)).sort_values(["_order", "agency", "year", "rule"])
-
-reported = data.wide[data.wide["agency"].isin(filters.agencies(data.wide["agency"].dropna().unique()))]
-per_report = M.completeness_frame(reported).merge(reported[["report_id", "agency", "year", "file"]], on="report_id")
+rules = ui.multiselect("规则", found["rules"], "rules", container=c2, format_func=rule_name, placeholder="全部规则")
+agencies = ui.multiselect("机构", found["agencies"], "agency", container=c3, placeholder="全部机构")
+shown = chosen(data, filters, tuple(severities), tuple(rules), tuple(agencies))
+per_report, completeness = found["per_report"], found["completeness"]
 
 st.subheader(f"校验发现（{len(shown)} 条）")
-completeness = per_report.set_index("report_id")["完整度"]
 
 
 def findings_table(found: pd.DataFrame) -> pd.DataFrame:
@@ -82,12 +106,6 @@ if not incomplete.empty:
                                     "未读到": st.column_config.NumberColumn("未读到（格）", width="small")})
 
 with st.expander("各机构质量概况"):
-    quality = (w.assign(n=1).pivot_table(index="agency", columns="severity", values="n", aggfunc="sum", fill_value=0)
-               .reindex(columns=["error", "warning", "info"], fill_value=0)
-               .rename(columns=C.SEVERITY_LABELS).reset_index().rename(columns={"agency": "机构"}))
-    complete = M.completeness_frame(reported, by="agency")[["agency", "完整度"]].rename(columns={"agency": "机构"})
-    quality = reported.groupby("agency").size().rename("报告数").reset_index().rename(columns={"agency": "机构"}).merge(
-        quality, on="机构", how="left").fillna(0).merge(complete, on="机构", how="left")
-    st.dataframe(C.whole_numbers(quality.sort_values(["错误", "警告"], ascending=False)), hide_index=True, height="content",
+    st.dataframe(found["quality"], hide_index=True, height="content",
                  column_order=["机构", "报告数", "完整度", "错误", "警告", "提示"],
                  column_config={"完整度": st.column_config.TextColumn("完整度", help="读到的单元格占模板单元格的比例（该机构各报告合计）")})
