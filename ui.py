@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass
@@ -305,14 +306,35 @@ class Filters:
         return out
 
     def apply(self, df: pd.DataFrame, by_year: bool = True) -> pd.DataFrame:
+        """The rows of a shared frame (`Data`'s) these filters keep: worked out once per frame and filters
+        (taking 4,000 rows of a 20,000-report frame copies them: 0.15 s, on every page of every session),
+        and like the frame itself never changed by a page."""
         if df.empty:
             return df
-        keep = df["agency"].isin(self.agencies(df["agency"].dropna().unique()))
-        if by_year and self.year is not None and "year" in df:
-            keep &= df["year"] == self.year
-        if self.template != "全部" and "template" in df:
-            keep &= df["template"] == self.template
-        return df if keep.all() else df[keep]  # unfiltered: the shared frame itself (never changed), not a copy
+        key = (astuple(self), by_year)
+        with _FILTERED_LOCK:
+            if id(df) not in _FILTERED:
+                _FILTERED[id(df)] = {}
+                weakref.finalize(df, _FILTERED.pop, id(df), None)  # dropped with the frame
+            found = _FILTERED[id(df)].get(key)
+        if found is None:
+            keep = df["agency"].isin(self.agencies(df["agency"].dropna().unique()))
+            if by_year and self.year is not None and "year" in df:
+                keep &= df["year"] == self.year
+            if self.template != "全部" and "template" in df:
+                keep &= df["template"] == self.template
+            found = df if keep.all() else df[keep]  # unfiltered: the frame itself, not a copy
+            with _FILTERED_LOCK:
+                kept = _FILTERED.setdefault(id(df), {})
+                if len(kept) >= 32:  # a few dozen views of one library state at most
+                    kept.clear()
+                kept[key] = found
+        return found
+
+
+# Filters.apply's results, by the id of the shared frame (dropped with it when the library changes)
+_FILTERED: dict[int, dict] = {}
+_FILTERED_LOCK = threading.Lock()
 
 
 def library_problem(error: LibraryError) -> None:

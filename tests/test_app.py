@@ -545,3 +545,26 @@ def test_the_dashboard_runs_on_a_team_postgresql_library(postgres, tmp_path):
     assert {"甲镇人民政府", "丙镇人民政府"} <= drawn
     checks = run("pages/6_checks.py", url)
     assert checks.subheader and checks.subheader[0].value.startswith("校验发现")
+
+
+def test_a_view_is_worked_out_once_for_every_session_with_the_same_filters(tmp_path, monkeypatch):
+    """Ten officials opening the same view must not each work it out (they queue behind each other on
+    the server): once per library state and filters, again after a write or for other filters."""
+    import ui
+    db = tmp_path / "views.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    rng = random.Random(41)
+    for agency in ("甲县财政局", "乙县教育局"):
+        lib.add(render_text(make_report(rng, template="2021", agency=agency, year=2023), "cells").encode(), f"{agency}.txt")
+    calls = []
+    coverage = ui.M.coverage
+    monkeypatch.setattr(ui.M, "coverage", lambda wide: calls.append(1) or coverage(wide))
+    for _ in range(3):  # three sessions, the same view
+        run("app.py", db, {"year": "2023"})
+    assert len(calls) == 1
+    run("app.py", db, {"year": "2023", "q": "甲县"})  # other filters: another view
+    assert len(calls) == 2
+    lib.add(render_text(make_report(rng, template="2021", agency="丙县民政局", year=2023), "cells").encode(), "丙.txt")
+    at = run("app.py", db, {"year": "2023"})  # after a write: the library's new state
+    assert len(calls) == 3 and at.metric[1].value == "3"
