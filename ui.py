@@ -218,11 +218,18 @@ def view(compute: Callable[..., T]) -> Callable[..., T]:
 
     def shown(data: Data, filters: Filters, *args) -> T:
         library_ = lib()
-        return _view(key, str(library_.path), library_.generation, astuple(filters), args)
+        path, generation = str(library_.path), library_.generation
+        if _VIEWED.setdefault(path, generation) != generation:  # the library changed: the views kept are
+            _VIEWED[path] = generation                          # of a state no page shows again
+            _view.clear()
+        return _view(key, path, generation, astuple(filters), args)
     return shown
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
+_VIEWED: dict[str, int] = {}  # the library state whose views are kept, per library
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _view(key: str, path: str, generation: int, filters: tuple, args: tuple):
     return _VIEWS[key](_load(path, generation), Filters(*filters), *args)
 
@@ -317,23 +324,27 @@ class Filters:
                 _FILTERED[id(df)] = {}
                 weakref.finalize(df, _FILTERED.pop, id(df), None)  # dropped with the frame
             found = _FILTERED[id(df)].get(key)
+        if found is _EVERY_ROW:
+            return df
         if found is None:
             keep = df["agency"].isin(self.agencies(df["agency"].dropna().unique()))
             if by_year and self.year is not None and "year" in df:
                 keep &= df["year"] == self.year
             if self.template != "全部" and "template" in df:
                 keep &= df["template"] == self.template
-            found = df if keep.all() else df[keep]  # unfiltered: the frame itself, not a copy
+            every = bool(keep.all())  # unfiltered: the frame itself, not a copy (and not kept: it would keep the
+            found = df if every else df[keep]  # frame alive, and with it everything kept for it)
             with _FILTERED_LOCK:
                 kept = _FILTERED.setdefault(id(df), {})
                 if len(kept) >= 32:  # a few dozen views of one library state at most
                     kept.clear()
-                kept[key] = found
+                kept[key] = _EVERY_ROW if every else found
         return found
 
 
 # Filters.apply's results, by the id of the shared frame (dropped with it when the library changes)
 _FILTERED: dict[int, dict] = {}
+_EVERY_ROW = object()
 _FILTERED_LOCK = threading.Lock()
 
 

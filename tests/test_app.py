@@ -568,3 +568,30 @@ def test_a_view_is_worked_out_once_for_every_session_with_the_same_filters(tmp_p
     lib.add(render_text(make_report(rng, template="2021", agency="丙县民政局", year=2023), "cells").encode(), "丙.txt")
     at = run("app.py", db, {"year": "2023"})  # after a write: the library's new state
     assert len(calls) == 3 and at.metric[1].value == "3"
+
+
+def test_a_library_state_no_page_shows_again_is_not_kept_in_memory(tmp_path):
+    """Each write is a new library state; the frames of old states (and the views and filtered rows kept
+    for them) must go, or a dashboard that keeps receiving uploads grows without end."""
+    import gc
+    import weakref
+
+    import ui
+    db = tmp_path / "states.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    rng = random.Random(43)
+
+    def upload(agency):
+        lib.add(render_text(make_report(rng, template="2021", agency=agency, year=2023), "cells").encode(), f"{agency}.txt")
+
+    upload("甲县财政局")
+    for page in ("app.py", "pages/1_compare.py", "pages/6_checks.py"):
+        run(page, db, {"year": "2023"})
+    first = weakref.ref(ui._load(str(lib.path), lib.generation).wide)
+    for agency in ("乙县教育局", "丙县民政局", "丁县审计局"):
+        upload(agency)
+        for page in ("app.py", "pages/1_compare.py", "pages/6_checks.py"):
+            run(page, db, {"year": "2023"})
+    gc.collect()
+    assert first() is None
