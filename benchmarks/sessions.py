@@ -92,6 +92,7 @@ async def upload(browser, base: str, pdf: Path, stop: asyncio.Event, took: list)
         page = await context.new_page()
         await page.goto(base + "/upload?data=real")
         await page.wait_for_selector("[data-testid=stFileUploaderDropzoneInput]", state="attached", timeout=120_000)
+        await page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=120_000)
         data = pdf.read_bytes() + f"\n% copy {time.time()} {n}\n".encode()  # other bytes: stored anew
         n += 1
         start = time.time()

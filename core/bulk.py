@@ -14,9 +14,9 @@ import concurrent.futures as cf
 import hashlib
 import logging
 import multiprocessing
+import multiprocessing.spawn
 import os
-import sys
-import types
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -208,23 +208,39 @@ def _alive() -> bool:
 
 
 def _started(workers: int) -> cf.ProcessPoolExecutor:
-    """A pool of `workers` spawned processes, all started now. A spawned process first imports its
-    parent's `__main__` module — in a Streamlit server, the page script being run (Streamlit makes each
-    page __main__), which would run again, without a session, in every worker. So the workers are all
-    started here, while `__main__` is an empty module, and the pool never needs to start one later."""
+    """A pool of `workers` spawned processes, all started now (the pool never starts one later), none of
+    them importing this process's `__main__` (see `_preparation`)."""
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
+    _starting.workers = True
     try:
         ready = [pool.submit(_alive) for _ in range(workers)]
         for future in ready:
             future.result(timeout=120)
     except BaseException:
-        pool.shutdown(cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
     finally:
-        sys.modules["__main__"] = main
+        _starting.workers = False
     return pool
+
+
+# A spawned process first imports its parent's `__main__` module. In a Streamlit server that is the page
+# being run (Streamlit makes each page __main__, in whichever thread runs a page at that moment), which
+# would run again, without a session, in every worker — and could hang it. The workers started here need
+# nothing of it: while this thread starts them, the main module is left out of what they are told.
+_starting = threading.local()
+_spawn_preparation = multiprocessing.spawn.get_preparation_data
+
+
+def _preparation(name: str) -> dict:
+    data = _spawn_preparation(name)
+    if getattr(_starting, "workers", False):
+        data.pop("init_main_from_name", None)
+        data.pop("init_main_from_path", None)
+    return data
+
+
+multiprocessing.spawn.get_preparation_data = _preparation
 
 
 def _parse_in_worker(data: bytes, name: str) -> tuple[Report, tuple[str, str, bytes, str] | None]:
