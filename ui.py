@@ -27,7 +27,7 @@ import streamlit as st
 import zh_ui
 from core import charts as C
 from core import metrics as M
-from core.library import DEMO_DIR, Library, LibraryError, default_path, demo_path
+from core.library import DEMO_DIR, Library, LibraryError, demo_path, location
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -153,7 +153,7 @@ def _load(path: str, generation: int) -> Data:
 
 def real_library() -> Library:
     """The library of real reports: uploads always go here, also while the demonstration is shown."""
-    return library(str(default_path()))
+    return library(str(location()))
 
 
 def demo_shown() -> bool:
@@ -163,7 +163,7 @@ def demo_shown() -> bool:
     wanted = _param(DATA_KEY) or os.environ.get(DATA_ENV_VAR, "")
     if wanted in ("demo", "real"):
         return wanted == "demo"
-    return DEMO_DIR.is_dir() and not _opened(str(default_path())).has_uploads()
+    return DEMO_DIR.is_dir() and not _opened(str(location())).has_uploads()
 
 
 @st.cache_resource(show_spinner=False)

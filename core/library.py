@@ -94,10 +94,6 @@ def location(value: str | Path | None = None) -> str | Path:
     return value if isinstance(value, Path) or str(value).startswith(POSTGRES_SCHEMES) else Path(value)
 
 
-def default_path() -> str | Path:
-    return location()
-
-
 def demo_path() -> str | Path:
     return location(os.environ.get(DEMO_ENV_VAR) or DEFAULT_DEMO_PATH)
 
