@@ -1,40 +1,34 @@
-"""PDF → Document with pdfplumber: ruled tables rebuilt as full grids, the rest as narrative lines.
+"""PDF → Document: ruled tables rebuilt as full grids, the rest as narrative lines.
 
 pdfplumber finds tables from ruling lines but leaves `None` in the positions a merged cell covers and
 reads text in layout order, which scatters a vertical group label (三、本年度办理结果) over the page.
 So the grid is rebuilt from the cell boxes (unique x and y edges → row/column spans), and every
 character is placed in the cell whose box holds it; only characters outside every table are narrative.
+
+The characters and ruling lines come from PDFium (pdf_pdfium.py: the whole report in tens of
+milliseconds), the cell boxes from pdfplumber's table finder (pdf_tables.py, vendored). pdfminer.six,
+which this reader used before, is imported only for a file PDFium cannot open or one that looks
+damaged or unusual (pdf_miner.py): such a file is read exactly as before, with the same messages.
 """
 from __future__ import annotations
 
 import bisect
-import io
-import itertools
 import re
 import time
-import zlib
-from dataclasses import dataclass, field
 from operator import itemgetter
-
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdftypes import LITERALS_ASCII85_DECODE, LITERALS_FLATE_DECODE, PDFNotImplementedError, PDFStream, resolve1
-from pdfminer.psparser import PSEOF
-from pdfminer.utils import decode_text
-from pdfplumber.table import Table as PdfTable
-from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections, intersections_to_cells
-from pdfplumber.utils.clustering import cluster_objects
-from pdfplumber.utils.text import chars_to_textmap, extract_text
+from typing import TYPE_CHECKING, Protocol
 
 from core.grid import Cell, Document, Paragraph, ReadError, Table
+from core.readers import pdf_tables as T
 from core.readers.cells import clean, is_page_number, join_pieces
+from core.readers.pdf_pdfium import ERR_PASSWORD, Page, PdfiumError
+from core.readers.pdf_pdfium import Document as PdfiumDocument
+from core.readers.pdf_scan import check_streams, ends_like_a_pdf, utf8_title
 from core.readers.text import row_from_line
 
 MAX_PAGES = 60
-MAX_STREAM_BYTES = 64 * 1024 * 1024  # one inflated content stream; a real page needs well under 1 MB
-MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all streams of the file together
 # Seconds of this thread's processor time (not wall time: other sessions or a busy machine do not
-# count against a file): 8 s, or 0.15 s a page for a long report. A 6-page real report takes 1.4 s.
+# count against a file): 8 s, or 0.15 s a page for a long report. A 6-page real report takes 0.1 s.
 TIME_BUDGET_S = 8.0
 TIME_PER_PAGE_S = 0.15
 PROJECTED_LIMIT_S = 10.0  # a file clearly headed past this is refused after its first pages
@@ -48,204 +42,124 @@ MARGIN_SHARE = 0.1  # top/bottom share of the page where headers and footers liv
 # so one page cannot stall the whole file. The 2021 template's largest table has ~350 crossings.
 MAX_PAGE_GRAPHICS = 3000
 MAX_PAGE_CHARS = 20_000  # a dense A4 page holds ~3,000; de-duplicating more takes seconds per page
-MAX_FONT_CODES = 1 << 17
-# a report page draws with 10–40 KB of instructions; pdfminer interprets them before any of our
-# checks can run, so a page of megabytes would hold the file for many seconds
-MAX_PAGE_CONTENT = 512 * 1024
-_LONG_BLANK = re.compile(rb"\s{2000}")
 MAX_CROSSINGS = 2500
 
 _NUMERIC = set("0123456789.,")
 _OFFICE_TITLE = re.compile(r"^(?:Microsoft Word|WPS)\s*-\s*|\.(?:docx?|wps|pdf)$", re.I)
 
 
-@dataclass
+# Plain classes, not dataclasses: a dataclass is built by compiling code when the module is imported,
+# and this module is imported on every command-line run that reads a PDF.
 class _Slot:
     """One merged-or-single cell of the rebuilt grid, with the characters that fall in it."""
 
-    chars: list = field(default_factory=list)
+    __slots__ = ("chars",)
+
+    def __init__(self) -> None:
+        self.chars: list = []
 
 
-@dataclass
 class _PageTable:
     """A table as found on one page, kept open so a continuation on the next page can be added."""
 
-    rows: list[list[Cell]]
-    origins: list[list[tuple[int, int]]]  # top-left grid position of the cell each position belongs to
-    xs: list[float]  # column edges, used to recognise the continuation of a table on the next page
-    first_page: int
-    last_page: int
+    __slots__ = ("rows", "origins", "xs", "first_page", "last_page")
+
+    def __init__(self, rows: list[list[Cell]], origins: list[list[tuple[int, int]]], xs: list[float],
+                 first_page: int, last_page: int) -> None:
+        self.rows = rows
+        self.origins = origins  # top-left grid position of the cell each position belongs to
+        self.xs = xs  # column edges, used to recognise the continuation of a table on the next page
+        self.first_page, self.last_page = first_page, last_page
+
+
+if TYPE_CHECKING:
+    class PageSource(Protocol):
+        """Where the pages come from: PDFium, or pdfminer for the files PDFium is not trusted with."""
+
+        page_count: int
+
+        def page(self, index: int, doctop: float, max_chars: int, max_graphics: int) -> Page: ...
+
+        def title(self) -> str | None: ...
+
+
+class _UsePdfminer(Exception):
+    """This file is read with pdfminer's reader (pdf_miner.py), exactly as before PDFium."""
 
 
 def read_pdf(data: bytes, name: str) -> Document:
     """Read a text PDF; raises ReadError for scans, broken fonts, encryption and damaged files."""
+    started = time.thread_time()
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:  # pdfminer raises many unrelated types for damaged or locked files
-        raise ReadError(_open_error(exc, name)) from exc
+        return _read_with_pdfium(data, name, started)
+    except _UsePdfminer:
+        from core.readers.pdf_miner import read_pdf_with_pdfminer
+        return read_pdf_with_pdfminer(data, name, started)
+
+
+def _read_with_pdfium(data: bytes, name: str, started: float) -> Document:
+    """The PDF read with PDFium; _UsePdfminer for a file pdfminer's reader should read instead."""
+    scan = check_streams(data, name)
+    if scan.too_much or not ends_like_a_pdf(data):
+        raise _UsePdfminer()
     try:
-        _check_inflated_size(pdf, name)
-        return _read(pdf, name)
-    except ReadError:
+        pdf = PdfiumDocument(data, scan.descents)
+    except PdfiumError as exc:
+        if exc.code == ERR_PASSWORD:
+            raise ReadError(encrypted_message(name)) from exc
+        raise _UsePdfminer() from exc  # damaged beyond PDFium's repair: pdfminer names the damage
+    try:
+        doc = read_pages(pdf, name, started)
+        if doc.title_hint is None:  # PDFium reads a title of raw UTF-8 bytes as PDFDocEncoding
+            doc.title_hint = _title_hint(utf8_title(pdf.title(), data, scan.object_streams))
+        return doc
+    except (ReadError, MemoryError, RecursionError, _UsePdfminer):
         raise
-    except Exception as exc:  # a damaged object deep in the file shows up only when a page is read
-        raise ReadError(_open_error(exc, name)) from exc
+    except Exception as exc:  # a page PDFium cannot load, or anything unforeseen: pdfminer decides
+        raise _UsePdfminer() from exc
     finally:
         pdf.close()
 
 
-def _check_inflated_size(pdf: pdfplumber.PDF, name: str) -> None:
-    """Refuse a decompression bomb before pdfminer inflates it: a 1 MB file can hold a stream that
-    inflates to gigabytes, and pdfminer decodes every stream whole into memory."""
-    total = 0
-    for xref in pdf.doc.xrefs:
-        for objid in xref.get_objids():
-            try:
-                obj = pdf.doc.getobj(objid)
-            except Exception:  # a damaged object: pdfminer will say so when it is used
-                continue
-            if _has_huge_widths(obj):
-                raise ReadError(f"{name}：PDF 的字体宽度表声明了异常多的字符（可能已损坏或被恶意构造），未读取。"
-                                "请改传 Word 或网页版本。")
-            if not isinstance(obj, PDFStream) or obj.rawdata is None:
-                continue
-            filters = [f for f, _ in obj.get_filters()]
-            if any(f in LITERALS_ASCII85_DECODE for f in filters) and _LONG_BLANK.search(obj.rawdata):
-                # pdfminer strips an ASCII85 stream's end marker with a pattern that is quadratic
-                # on a run of white space: 1 MB of it takes minutes
-                raise ReadError(f"{name}：PDF 内含格式异常的数据流（ASCII85 编码中夹有大段空白），"
-                                "可能已损坏或被恶意构造，未读取。请改传 Word 或网页版本。")
-            if not any(f in LITERALS_FLATE_DECODE for f in filters):
-                continue
-            inflater = zlib.decompressobj()
-            try:
-                size = len(inflater.decompress(obj.rawdata, MAX_STREAM_BYTES))
-            except zlib.error:
-                continue  # encrypted or damaged: not inflatable here, pdfminer decides
-            total += size
-            if inflater.unconsumed_tail or total > MAX_INFLATED_BYTES:
-                raise ReadError(f"{name}：PDF 内含异常巨大的压缩数据（解压后超过 {MAX_STREAM_BYTES // 1048576} MB），"
-                                "可能已损坏或被恶意构造，未读取。请改传 Word 或网页版本。")
+def encrypted_message(name: str) -> str:
+    return f"{name}：PDF 设有打开密码（已加密），无法读取。请上传未加密的 PDF，或 Word、网页版本。"
 
 
-def _dedupe_chars(chars: list[dict], tolerance: float = 1) -> list[dict]:
-    """pdfplumber's `dedupe_chars` (a character drawn twice at the same place, as WPS does for bold
-    text, counts once), restoring the page order by position instead of `list.index`, which made
-    it quadratic: a page of 20,000 characters took 15 s."""
-    key = itemgetter("upright", "text", "fontname", "size")
-    order = {id(c): i for i, c in enumerate(chars)}
-    kept = []
-    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
-        for line in cluster_objects(list(group), itemgetter("doctop"), tolerance):
-            for spot in cluster_objects(line, itemgetter("x0"), tolerance):
-                kept.append(min(spot, key=itemgetter("doctop", "x0")))
-    return sorted(kept, key=lambda c: order[id(c)])
+# ---- pages → blocks -----------------------------------------------------------------------------
 
-
-def _content_bytes(page) -> int:
-    """Bytes of a page's drawing instructions (decoded; the inflated size was bounded when the file
-    was opened)."""
-    total = 0
-    try:
-        for stream in page.page_obj.contents:
-            raw = stream.rawdata
-            if raw is not None and len(raw) > 4 * MAX_PAGE_CONTENT:
-                return len(raw)  # too large whatever its filter; pdfminer's ASCII85 decoder alone takes seconds
-            total += len(stream.get_data())
-    except Exception:  # a damaged stream: pdfminer will say so when the page is read
-        return total
-    return total
-
-
-def _has_huge_widths(obj, depth: int = 0) -> bool:
-    """Whether a font dictionary, or one nested in this object (a Type0 font's DescendantFonts),
-    has a /W array of `_huge_widths`."""
-    if depth > 6:
-        return False
-    if isinstance(obj, dict):
-        if _huge_widths(obj.get("W")):
-            return True
-        return any(_has_huge_widths(v, depth + 1) for v in obj.values() if isinstance(v, (dict, list)))
-    if isinstance(obj, list):
-        return any(_has_huge_widths(v, depth + 1) for v in obj[:64] if isinstance(v, (dict, list)))
-    return False
-
-
-def _huge_widths(widths) -> bool:
-    """A CID font's /W array claiming ranges of millions of codes: pdfminer would build a table
-    entry for each (gigabytes), a real font covers at most 65,536."""
-    try:
-        widths = resolve1(widths)
-        if not isinstance(widths, list):
-            return False
-        span, i = 0, 0
-        while i + 1 < len(widths):  # 「c [w1 w2 …]」 or 「c_first c_last w」
-            first, second = resolve1(widths[i]), resolve1(widths[i + 1])
-            if isinstance(second, list):
-                span, i = span + len(second), i + 2
-                continue
-            if isinstance(first, int) and isinstance(second, int):
-                span += max(second - first, 0)
-            i += 3
-        return span > MAX_FONT_CODES
-    except Exception:
-        return False
-
-
-def _open_error(exc: Exception, name: str) -> str:
-    """A Chinese message that says which part of a damaged PDF failed, from pdfminer's exception
-    (its class and message name the part; they are never shown as such)."""
-    # pdfplumber wraps pdfminer's exception as the first argument of a PdfminerException
-    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
-    if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
-        return f"{name}：PDF 设有打开密码（已加密），无法读取。请上传未加密的 PDF，或 Word、网页版本。"
-    return (f"{name}：PDF 文件已损坏（{_damaged_part(inner)}），无法读取。"
-            "请重新下载或从原文件重新导出后再上传，或改传 Word、网页版本。")
-
-
-def _damaged_part(exc: BaseException) -> str:
-    what = f"{type(exc).__name__} {exc}".lower()
-    if isinstance(exc, PSEOF) or "eof" in what or "truncat" in what:
-        return "文件不完整，末尾被截断"
-    if "xref" in what or "trailer" in what or "startxref" in what:
-        return "交叉引用表损坏"
-    if "/root" in what or "catalog" in what or "pages" in what:
-        return "文档目录（页面树）损坏"
-    if isinstance(exc, (zlib.error, PDFNotImplementedError)) or "decode" in what or "filter" in what or "stream" in what:
-        return "页面数据流损坏或使用了不支持的压缩方式"
-    if "font" in what or "cmap" in what:
-        return "字体数据损坏"
-    return "文件内部对象结构损坏"
-
-
-def _read(pdf: pdfplumber.PDF, name: str) -> Document:
-    pages = pdf.pages
-    if not pages:
+def read_pages(source: PageSource, name: str, started: float) -> Document:
+    """Every page of `source` read into tables and narrative lines, within the page and time limits;
+    `started` is this thread's processor time when reading the file began."""
+    count = source.page_count
+    if not count:
         raise ReadError(f"{name}：PDF 文件已损坏或不完整（没有可读的页面）。请重新下载或导出后再上传。")
-    if len(pages) > MAX_PAGES:
-        raise ReadError(f"{name}：PDF 共 {len(pages)} 页，超过 {MAX_PAGES} 页的上限。年度报告通常不超过 20 页，"
+    if count > MAX_PAGES:
+        raise ReadError(f"{name}：PDF 共 {count} 页，超过 {MAX_PAGES} 页的上限。年度报告通常不超过 20 页，"
                         "请确认上传的是单份年度报告而不是汇编。")
-    started = time.thread_time()
-    budget = max(TIME_BUDGET_S, TIME_PER_PAGE_S * len(pages))
+    budget = max(TIME_BUDGET_S, TIME_PER_PAGE_S * count)
     placed: list[tuple[int, float, Paragraph | _PageTable]] = []
     total = garbled = 0
-    for number, page in enumerate(pages, start=1):
+    doctop = 0.0
+    for number in range(1, count + 1):
         spent = time.thread_time() - started
         # past the budget, or (from the fifth page on) clearly headed far past it: refuse early
-        if spent > budget or (number > 4 and spent / (number - 1) * len(pages) > max(PROJECTED_LIMIT_S, budget)):
-            raise ReadError(f"{name}：PDF 页面过于复杂，读完全部 {len(pages)} 页预计远超 {budget:.0f} 秒"
+        if spent > budget or (number > 4 and spent / (number - 1) * count > max(PROJECTED_LIMIT_S, budget)):
+            raise ReadError(f"{name}：PDF 页面过于复杂，读完全部 {count} 页预计远超 {budget:.0f} 秒"
                             f"（{spent:.0f} 秒只读了 {number - 1} 页），已停止读取。请改传 Word 或网页版本，或只上传年度报告所在的页面。")
-        if _content_bytes(page) > MAX_PAGE_CONTENT:
-            raise ReadError(f"{name}：PDF 第 {number} 页的绘制指令异常庞大（超过 {MAX_PAGE_CONTENT // 1024} KB），"
-                            "远超一页年度报告，可能已损坏或被恶意构造，未读取。请改传 Word 或网页版本。")
-        if len(page.chars) > MAX_PAGE_CHARS:
-            raise ReadError(f"{name}：PDF 第 {number} 页有 {len(page.chars)} 个字符，远超一页年度报告，"
+        page = source.page(number - 1, doctop, MAX_PAGE_CHARS, MAX_PAGE_GRAPHICS)
+        if page.unmatched_repeats:
+            raise _UsePdfminer()  # PDFium left text out that pdfminer reads (see pdf_pdfium._repeats)
+        doctop += page.height
+        drawn = len(page.chars) + page.repeated_chars
+        if drawn > MAX_PAGE_CHARS:
+            raise ReadError(f"{name}：PDF 第 {number} 页有 {drawn} 个字符，远超一页年度报告，"
                             "可能已损坏或被恶意构造，未读取。请改传 Word 或网页版本。")
         chars = _dedupe_chars(page.chars)
-        total += sum(1 for c in chars if not c["text"].isspace())
-        garbled += sum(1 for c in chars if _garbled(c["text"]))
+        for c in chars:
+            text = c["text"]
+            total += not text.isspace()
+            garbled += _garbled(text)
         placed += [(number, top, block) for top, block in _read_page(page, chars, number)]
-        page.close()  # frees pdfminer's layout objects of the page
     if garbled > GARBLED_SHARE * total:
         raise ReadError(f"{name}：PDF 的字体没有文字编码（提取出的是乱码），无法读取表格数字。"
                         "请上传 Word 或网页版本，或用其他软件重新导出可复制文字的 PDF。")
@@ -255,7 +169,69 @@ def _read(pdf: pdfplumber.PDF, name: str) -> Document:
     blocks = _join_continued(placed)
     if not any(isinstance(b, Table) for b in blocks):
         blocks = [_line_row(b) for b in blocks]
-    return Document(blocks=blocks, title_hint=_title(pdf), format="pdf")
+    return Document(blocks=blocks, title_hint=_title_hint(source.title()), format="pdf")
+
+
+def _dedupe_chars(chars: list[dict], tolerance: float = 1) -> list[dict]:
+    """pdfplumber's `dedupe_chars` (a character drawn twice at the same place, as WPS does for bold
+    text, counts once): among characters of one text, font and size, those whose tops chain within
+    `tolerance` form a line, those of a line whose x0 chain within it a spot, and a spot keeps its
+    top-left character. Written out for speed (it runs over every character of the file), keeping
+    the page order without pdfplumber's `list.index`, which made it quadratic (20,000 characters: 15 s)."""
+    groups: dict[tuple, list[dict]] = {}
+    for c in chars:
+        groups.setdefault((c["upright"], c["text"], c["fontname"], c["size"]), []).append(c)
+    dropped: set[int] = set()
+    for group in groups.values():
+        if len(group) == 1:
+            continue
+        for line in _chained(sorted(group, key=_doctop), _doctop, tolerance):
+            if len(line) == 1:
+                continue
+            for spot in _chained(sorted(line, key=_x0), _x0, tolerance):
+                if len(spot) > 1:
+                    keep = min(spot, key=_doctop_x0)
+                    dropped.update(id(c) for c in spot if c is not keep)
+    return [c for c in chars if id(c) not in dropped] if dropped else chars
+
+
+_doctop, _x0, _doctop_x0 = itemgetter("doctop"), itemgetter("x0"), itemgetter("doctop", "x0")
+
+
+def _chained(ordered: list[dict], key, tolerance: float) -> list[list[dict]]:
+    """`ordered` (sorted by `key`) cut where a value is more than `tolerance` above the one before."""
+    out = [[ordered[0]]]
+    last = key(ordered[0])
+    for c in ordered[1:]:
+        v = key(c)
+        if v > last + tolerance:
+            out.append([c])
+        else:
+            out[-1].append(c)
+        last = v
+    return out
+
+
+def _title_hint(text: str | None) -> str | None:
+    """The metadata Title when it is a real Chinese title (not empty, not a file name like 附件1.docx)."""
+    if not text:
+        return None
+    text = clean(_OFFICE_TITLE.sub("", clean(text)))
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return text if han >= 4 and "\ufffd" not in text else None
+
+
+def title_text(raw: bytes, pdfdoc_decode) -> str:
+    """The text of a raw title string: UTF-16 with either byte-order mark (WPS writes little-endian,
+    which the standard does not allow), UTF-8 without a mark, else `pdfdoc_decode` (PDFDocEncoding)."""
+    if raw.startswith(b"\xfe\xff"):
+        return raw[2:].decode("utf-16-be", "replace")
+    if raw.startswith(b"\xff\xfe"):
+        return raw[2:].decode("utf-16-le", "replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return pdfdoc_decode(raw)
 
 
 def _line_row(block: Paragraph | Table) -> Paragraph | Table:
@@ -268,52 +244,59 @@ def _line_row(block: Paragraph | Table) -> Paragraph | Table:
     return block
 
 
+_GARBLED = re.compile("^\\(cid:|[\ufffd\ue000-\uf8ff]")
+
+
 def _garbled(text: str) -> bool:
-    return text.startswith("(cid:") or "\ufffd" in text or any("\ue000" <= ch <= "\uf8ff" for ch in text)
+    """(cid:NNN), U+FFFD or a private-use character: what a font without a Unicode map gives."""
+    return _GARBLED.search(text) is not None
 
 
-def _read_page(page, chars: list[dict], number: int) -> list[tuple[float, Paragraph | _PageTable]]:
+def _read_page(page: Page, chars: list[dict], number: int) -> list[tuple[float, Paragraph | _PageTable]]:
     """Tables and narrative lines of one page, each with its top coordinate for ordering."""
     where = f"第{number}页"
     found = []
-    if len(page.rects) + len(page.lines) + len(page.curves) <= MAX_PAGE_GRAPHICS:
-        for table in _BoundedFinder(page.filter(_is_visible)).tables:
-            grid = _Grid(table.cells)
+    if page.graphics <= MAX_PAGE_GRAPHICS:
+        for cells in _table_cells(page):
+            grid = _Grid(cells)
             if grid.ncols >= 2:  # a one-column "table" is a framed or shaded paragraph
-                found.append((table.bbox, grid))
+                found.append((T.table_bbox(cells), grid))
     narrative = []
-    for token in _tokens(chars):
+    for token in _tokens(chars) if found else ():
         x = (token[0]["x0"] + token[-1]["x1"]) / 2
-        y = (min(c["top"] for c in token) + max(c["bottom"] for c in token)) / 2
+        if len(token) == 1:
+            y = (token[0]["top"] + token[0]["bottom"]) / 2
+        else:
+            y = (min([c["top"] for c in token]) + max([c["bottom"] for c in token])) / 2
         for (x0, top, x1, bottom), grid in found:
             if x0 <= x <= x1 and top <= y <= bottom:
                 grid.slot_at(x, y).chars.extend(token)
                 break
         else:
             narrative.extend(token)
+    if not found:
+        narrative = chars
     out: list[tuple[float, Paragraph | _PageTable]] = []
     for (_, top, _, _), grid in found:
         out.append((top, _PageTable(grid.rows(where), grid.origins(), grid.xs, number, number)))
-    if narrative:
-        for line in chars_to_textmap(narrative).extract_text_lines(return_chars=False):
-            text = clean(line["text"])
-            if text and not _is_page_number(line, text, page.height):
-                out.append((line["top"], Paragraph(text, where)))
+    for line in T.extract_text_lines(narrative):
+        text = clean(line["text"])
+        if text and not _is_page_number(line, text, page.height):
+            out.append((line["top"], Paragraph(text, where)))
     out.sort(key=lambda item: item[0])
     return out
 
 
-class _BoundedFinder(TableFinder):
-    """pdfplumber's TableFinder (ruling-line strategy) that gives up when the lines cross too often."""
-
-    def __init__(self, page):
-        self.page = page
-        self.settings = TableSettings.resolve(None)
-        self.edges = self.get_edges()
-        self.intersections = edges_to_intersections(
-            self.edges, self.settings.intersection_x_tolerance, self.settings.intersection_y_tolerance)
-        self.cells = intersections_to_cells(self.intersections) if len(self.intersections) <= MAX_CROSSINGS else []
-        self.tables = [PdfTable(page, group) for group in cells_to_tables(self.cells)]
+def _table_cells(page: Page) -> list[list[tuple[float, float, float, float]]]:
+    """The cell boxes of each table pdfplumber's TableFinder (ruling-line strategy) finds among the
+    visible lines, giving up when the lines cross too often."""
+    def visible(objects: list[dict]) -> list[dict]:
+        return [o for o in objects if _is_visible(o)]
+    edges = T.table_edges(visible(page.rects), visible(page.lines), visible(page.curves))
+    intersections = T.edges_to_intersections(edges)
+    if len(intersections) > MAX_CROSSINGS:
+        return []
+    return T.cells_to_tables(T.intersections_to_cells(intersections))
 
 
 def _is_page_number(line: dict, text: str, height: float) -> bool:
@@ -408,7 +391,7 @@ def _cell_text(chars: list[dict]) -> str:
         # matrix b > 0: turned counter-clockwise, read bottom to top; otherwise top to bottom
         ccw = 2 * sum(c["matrix"][1] > 0 for c in rotated) > len(rotated)
         options = {"char_dir_rotated": "btt" if ccw else "ttb", "line_dir_rotated": "ltr" if ccw else "rtl"}
-    return join_pieces(extract_text(chars, **options).split("\n"))
+    return join_pieces(T.extract_text(chars, **options).split("\n"))
 
 
 def _edges(values) -> list[float]:
@@ -421,7 +404,13 @@ def _edges(values) -> list[float]:
 
 
 def _nearest(edges: list[float], v: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+    """Index of the edge nearest to `v` (the lower one on a tie); `edges` ascend strictly."""
+    j = bisect.bisect_left(edges, v)
+    if j == 0:
+        return 0
+    if j == len(edges):
+        return len(edges) - 1
+    return j - 1 if abs(edges[j - 1] - v) <= abs(edges[j] - v) else j
 
 
 def _join_continued(placed: list[tuple[int, float, Paragraph | _PageTable]]) -> list[Paragraph | Table]:
@@ -514,28 +503,3 @@ def _split_columns(table: _PageTable, xs: list[float]) -> None:
 
 def _texts(row: list[Cell]) -> list[str]:
     return [c.text for c in row]
-
-
-def _title(pdf: pdfplumber.PDF) -> str | None:
-    """The metadata Title when it is a real Chinese title (not empty, not a file name like 附件1.docx)."""
-    try:
-        raw = resolve1(pdf.doc.info[0].get("Title")) if pdf.doc.info else None
-    except Exception:  # a broken info dictionary only costs the hint
-        return None
-    if isinstance(raw, bytes):
-        if raw.startswith(b"\xfe\xff"):
-            text = raw[2:].decode("utf-16-be", "replace")
-        elif raw.startswith(b"\xff\xfe"):  # WPS writes little-endian UTF-16, which the standard does not allow
-            text = raw[2:].decode("utf-16-le", "replace")
-        else:
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                text = decode_text(raw)
-    elif isinstance(raw, str):
-        text = raw
-    else:
-        return None
-    text = clean(_OFFICE_TITLE.sub("", clean(text)))
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return text if han >= 4 and "\ufffd" not in text else None
