@@ -384,7 +384,7 @@ def _aligned_starts(rows: list[TableRow], n: int) -> dict[int, int]:
     for row in rows:
         if row.table.regular or not row.labels:
             continue
-        kinds = [read_cell(c).kind for c in row.cells]
+        kinds = [r.kind for r in row.reads]
         numbers = [i for i, k in enumerate(kinds) if k == "number"]
         if len(numbers) == n and numbers[-1] - numbers[0] == n - 1 and numbers[0] >= row.label_end:
             starts.setdefault(id(row.table), set()).add(numbers[0])

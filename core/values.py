@@ -86,17 +86,22 @@ class TableRow:
     index: int  # position of the row in its table
 
     @cached_property
+    def reads(self) -> list[Read]:
+        """Each cell read (sorting and reading a row looks at its cells several times)."""
+        return [read_cell(c) for c in self.cells]
+
+    @cached_property
     def label_end(self) -> int:
         """Index after the last label cell (0 when the row has no label)."""
         last = -1
-        for i, c in enumerate(self.cells):
-            if read_cell(c).kind == "label":
+        for i, r in enumerate(self.reads):
+            if r.kind == "label":
                 last = i
         return last + 1
 
     @cached_property
     def labels(self) -> list[str]:
-        return [c.text for c in self.cells[: self.label_end] if read_cell(c).kind == "label" and not c.covered]
+        return [r.cell.text for r in self.reads[: self.label_end] if r.kind == "label" and not r.cell.covered]
 
     @property
     def label_text(self) -> str:
