@@ -595,3 +595,28 @@ def test_a_library_state_no_page_shows_again_is_not_kept_in_memory(tmp_path):
             run(page, db, {"year": "2023"})
     gc.collect()
     assert first() is None
+
+
+def test_the_report_page_chooses_an_agency_then_one_of_its_reports(tmp_path):
+    """A provincial library lists 20,000 reports: the page offers the agencies, then the chosen agency's
+    reports (a link's report decides the agency; choosing another agency shows its latest report)."""
+    db = tmp_path / "c.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    rng = random.Random(6)
+    ids = {}
+    for agency in ("甲县民政局", "乙县财政局"):
+        for year in (2022, 2023):
+            r = make_report(rng, template="2021", agency=agency, year=year)
+            ids[agency, year] = lib.add(render_text(r, "cells").encode(), f"{agency}{year}.txt").report_id
+    at = run("pages/8_report.py", db, {"id": str(ids["甲县民政局", 2022])})
+    agency, report = (next(sb for sb in at.selectbox if sb.label == label) for label in ("机构", "报告"))
+    assert agency.options == sorted(["甲县民政局", "乙县财政局"]) and agency.value == "甲县民政局"
+    assert report.value == ids["甲县民政局", 2022] and len(report.options) == 2
+    assert any("甲县民政局　2022年度报告" in h.value for h in at.subheader)
+    agency.select("乙县财政局").run()
+    report = next(sb for sb in at.selectbox if sb.label == "报告")
+    assert report.value == ids["乙县财政局", 2023] and at.query_params["id"] in (str(report.value), [str(report.value)])
+    assert any("乙县财政局　2023年度报告" in h.value for h in at.subheader)
+    report.select(ids["乙县财政局", 2022]).run()
+    assert any("乙县财政局　2022年度报告" in h.value for h in at.subheader)
