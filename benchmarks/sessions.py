@@ -98,6 +98,10 @@ async def upload(browser, base: str, pdf: Path, stop: asyncio.Event, took: list)
         start = time.time()
         await page.set_input_files("[data-testid=stFileUploaderDropzoneInput]",
                                    files=[{"name": f"long-{n}.pdf", "mimeType": "application/pdf", "buffer": data}])
+        # the file goes to the server when chosen; its chip spins until it is there (a click before that
+        # submits the form without it)
+        await page.wait_for_selector("[data-testid=stFileChip]", timeout=120_000)
+        await page.wait_for_selector("[data-testid=stFileChipIconSpinner]", state="detached", timeout=120_000)
         await page.get_by_role("button", name="解析并入库").click()
         await page.wait_for_selector("text=完成：共 1 个文件", timeout=600_000)
         took.append(time.time() - start)
