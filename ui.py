@@ -197,12 +197,17 @@ def carried_params() -> dict[str, str]:
 def report_urls(report_ids) -> list[str]:
     """Absolute links to reports' pages (a downloaded table is opened outside the dashboard); the
     address is worked out once for all of them (tens of thousands of findings link to their reports)."""
+    return _linker()(report_ids)
+
+
+def _linker() -> Callable[[object], list[str]]:
+    """Report ids → absolute links, as this session reaches the dashboard (its address, its library)."""
     from urllib.parse import urlsplit
     url = urlsplit(st.context.url or "http://localhost:8501/")
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     data = f"&{DATA_KEY}={st.query_params[DATA_KEY]}" if DATA_KEY in st.query_params else ""
     prefix = f"{url.scheme}://{url.netloc}/{base + '/' if base else ''}report?id="
-    return [f"{prefix}{i}{data}" for i in report_ids]
+    return lambda report_ids: [f"{prefix}{i}{data}" for i in report_ids]
 
 
 _VIEWS: dict[str, Callable] = {}
@@ -210,10 +215,11 @@ _VIEWS: dict[str, Callable] = {}
 
 def view(compute: Callable[..., T]) -> Callable[..., T]:
     """Decorates what a page works out from the library and the filters (`compute(data, filters, *args)`,
-    returning frames, chart options, numbers — never changed afterwards): worked out once per library
-    state, filters and arguments, and shared by every session. Ten officials opening the same view
-    wait for it once, and the page's run is left with drawing it."""
-    key = f"{compute.__module__}.{compute.__qualname__}:{hash(compute.__code__.co_code)}"
+    returning frames, chart options, numbers, or the steps that draw them (`draw`) — never changed
+    afterwards): worked out once per library state, filters and arguments, and shared by every session.
+    Ten officials opening the same view wait for it once, and the page's run is left with drawing it."""
+    # pages run as __main__: their file tells their views apart (and a changed page's code from its old one)
+    key = f"{compute.__code__.co_filename}:{compute.__qualname__}:{hash(compute.__code__.co_code)}"
     _VIEWS[key] = compute
 
     def shown(data: Data, filters: Filters, *args) -> T:
@@ -232,6 +238,16 @@ _VIEWED: dict[str, int] = {}  # the library state whose views are kept, per libr
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _view(key: str, path: str, generation: int, filters: tuple, args: tuple):
     return _VIEWS[key](_load(path, generation), Filters(*filters), *args)
+
+
+Step = Callable[[], None]
+
+
+def draw(steps: list[Step]) -> None:
+    """Draw what a view worked out as steps (`functools.partial(st.caption, …)`, `partial(chart, …)`):
+    the frames and charts behind them are shared by every session, the drawing is each page run's."""
+    for step in steps:
+        step()
 
 
 def load() -> Data:
@@ -468,10 +484,15 @@ def chart(drawn: C.Chart, name: str, table: pd.DataFrame, key: str) -> None:
     option = dict(drawn.option, toolbox=C.toolbox(name))
     st.echarts_chart(option, height=drawn.height, theme=None, key=f"chart_{key}", alt=drawn.alt)
     left, right, _ = st.columns([2, 2, 5])
-    # the files are written when a button is clicked, not on every run of the page
-    left.download_button("下载数据（CSV）", lambda: C.to_csv(table), file_name=f"{name}.csv", mime="text/csv",
+    # the files are written when a button is clicked, not on every run of the page; a table's report
+    # ids (`with_links`) become links to this session's address then
+    linker = _linker()
+
+    def linked() -> pd.DataFrame:
+        return table.assign(**{LINKS: linker(table[LINKS])}) if LINKS in table else table
+    left.download_button("下载数据（CSV）", lambda: C.to_csv(linked()), file_name=f"{name}.csv", mime="text/csv",
                          key=f"csv_{key}", on_click="ignore")
-    right.download_button("下载数据（Excel）", lambda: C.to_excel(table), file_name=f"{name}.xlsx",
+    right.download_button("下载数据（Excel）", lambda: C.to_excel(linked()), file_name=f"{name}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx_{key}",
                           on_click="ignore")
 
@@ -494,9 +515,14 @@ def year_reports(data: Data, filters: Filters) -> pd.DataFrame:
     return wide
 
 
+LINKS = "报告链接"
+
+
 def with_links(table: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
-    """A download table (from `M.table_for(wide, …)`, same rows) with each report's absolute link."""
-    return table.assign(报告链接=report_urls(wide["report_id"]))
+    """A download table (from `M.table_for(wide, …)`, same rows) with each report's id in its last column,
+    which `chart` turns into the report's absolute link when the table is downloaded (the address is the
+    downloading session's, so the table itself can be shared by every session)."""
+    return table.assign(**{LINKS: wide["report_id"].to_numpy()})
 
 
 def left_out_note(left_out: pd.DataFrame, label: str) -> None:

@@ -149,6 +149,10 @@ def test_upload_compare_check_and_report_details(library_dir, browser):
         heat = _chart(page, "机构 × 指标热力图（2023年")  # a cell for every value, 0 too (its report has 0 here)
         seen = _tooltips(page, heat, *HEAT)
         assert "湛河区住建局\n一、本年新收政府信息公开申请数量·全部申请人：0" in seen, seen
+        with page.expect_download() as download:  # the ranking's data, each row with its report's address
+            page.get_by_role("button", name="下载数据（CSV）").first.click()
+        rows = Path(download.value.path()).read_bytes().decode("utf-8-sig").splitlines()
+        assert rows[0].endswith(",报告链接") and all(f",{server.url}/report?id=" in r for r in rows[1:]), rows
         _shot(page, "compare-2023")
         page.goto(server.url + "/compare?year=2024")
         _ready(page)
@@ -169,9 +173,7 @@ def test_upload_compare_check_and_report_details(library_dir, browser):
 
         page.goto(server.url + "/report")
         _ready(page)
-        page.get_by_test_id("stSelectbox").filter(has_text="报告").first.click()
-        page.get_by_role("option", name="市住建局", exact=False).first.click()
-        _ready(page)
+        _choose(page, "机构", "市住建局")
         playwright.expect(page.get_by_text("R2", exact=False).first).to_be_visible()
         table3 = page.locator("[data-testid='stTable']").nth(1)
         red = table3.locator("td").filter(has_text="15")
@@ -179,13 +181,19 @@ def test_upload_compare_check_and_report_details(library_dir, browser):
         assert HIGHLIGHT_ERROR in colours, colours
         _shot(page, "report-002")
 
-        page.get_by_test_id("stSelectbox").filter(has_text="报告").first.click()
-        page.get_by_role("option", name="缺行", exact=False).first.click()
-        _ready(page)
+        _choose(page, "机构", "湛河区住建局")
+        _choose(page, "报告", "缺行")
         playwright.expect(page.locator("[data-testid='stTable'] td").filter(has_text="未读到")).to_have_count(7)
         _shot(page, "report-unread")
     finally:
         server.stop()
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Choose the first option containing `option` in the select box labelled `label`."""
+    page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).first.click()
+    page.get_by_role("option", name=option, exact=False).first.click()
+    _ready(page)
 
 
 def _chart(page, title: str):
