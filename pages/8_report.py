@@ -1,5 +1,7 @@
 """报告详情: one report's tables in the template layout, cells behind warnings highlighted, where each
 value was read, the original file, and re-parse / delete."""
+from typing import NamedTuple
+
 import pandas as pd
 import streamlit as st
 
@@ -7,6 +9,7 @@ import ui
 from core import fields as F
 from core import metrics as M
 from core.checks import rule_name
+from core.library import StoredReport
 
 HIGHLIGHT = {"error": "background-color: #f8d0cb", "warning": "background-color: #fbe7b0", "info": "background-color: #eef1f5"}
 # a cell not read at all: grey italics on a hatched background, unlike a blank (white) cell
@@ -16,23 +19,62 @@ UNREAD_STYLE = ("color: #6b7280; font-style: italic; white-space: nowrap; min-wi
 NO_AGENCY = ""  # the chooser's entry for reports whose agency was not recognised
 
 
+class Chooser(NamedTuple):
+    agencies: list[str]  # the agencies the filters keep first, each in name order
+    reports: dict[str, list[dict]]  # each agency's stored reports (versions too), by year and upload
+    agency_of: dict[str, str]  # report id (as in the URL) → its agency
+
+
 @ui.view
-def reports_by_agency(data: ui.Data, filters: ui.Filters) -> dict[str, list[dict]]:
-    """Each agency's stored reports (versions too), by year and upload, the agencies the filters keep
-    first in name order: the page chooses an agency, then one of its few reports (listing all 20,000
-    reports in one box sent 1.9 MB to the browser on every run)."""
-    grouped: dict[str, list[dict]] = {}
+def chooser(data: ui.Data, filters: ui.Filters) -> Chooser:
+    """The page chooses an agency, then one of its few reports (listing all 20,000 reports in one box
+    sent 1.9 MB to the browser on every run)."""
+    reports: dict[str, list[dict]] = {}
     for r in sorted(data.index, key=lambda r: (r["agency"] or "", r["year"] or 0, r["uploaded_at"])):
-        grouped.setdefault(r["agency"] or NO_AGENCY, []).append(r)
-    kept = set(filters.agencies(grouped))
-    return {a: grouped[a] for a in sorted(grouped, key=lambda a: (a not in kept, a))}
+        reports.setdefault(r["agency"] or NO_AGENCY, []).append(r)
+    kept = set(filters.agencies(reports))
+    return Chooser(sorted(reports, key=lambda a: (a not in kept, a)), reports,
+                   {str(r["id"]): a for a, listed in reports.items() for r in listed})
+
+
+class Details(NamedTuple):
+    stored: StoredReport
+    found: M.Findings
+    unread: set[str]
+    completeness: tuple[int, int]  # cells read, cells of the template
+    cross_year: pd.DataFrame  # its R5, R7, R8 findings (compared with the agency's other years)
+    tables: list[tuple[str, pd.DataFrame, pd.DataFrame]]  # title, cells (as Markdown), each cell's style
+    provenance: pd.DataFrame
+
+
+@ui.view
+def details(data: ui.Data, filters: ui.Filters, report_id: int) -> Details:
+    """One report as the page shows it (worked out once per library state, also for its reruns)."""
+    s = ui.lib().get(report_id)
+    report, f = s.report, s.fields
+    unread, found = M.unread_cells(report), M.findings(report)
+    severity_of: dict[str, str] = {}  # the colour of a cell: its most severe finding (「无法核验」 colours none)
+    order = {"error": 0, "warning": 1, "info": 2}
+    for w in found.errors + found.warnings + found.notes:
+        for k in w.keys:
+            if order[w.severity] < order.get(severity_of.get(k, "info"), 3) or k not in severity_of:
+                severity_of[k] = w.severity
+    # st.table renders its cells as Markdown: every cell through ui.md (the template's labels too)
+    tables = [(t.title, t.values.map(ui.md),
+               t.keys.map(lambda k: UNREAD_STYLE if k in unread else HIGHLIGHT.get(severity_of.get(k, ""), "")))
+              for t in M.report_tables(f, s.template or "2021", unread)]
+    w = data.warnings
+    cross = w[(w["report_id"] == s.id) & w["rule"].isin(["R5", "R7", "R8"])]
+    provenance = pd.DataFrame([{"字段": F.label(k), "数值": M.UNREAD if k in unread else "" if f.get(k) is None else str(f.get(k)),
+                                "位置": p.where, "行（原文）": p.row, "列": p.col, "原文": p.text}
+                               for k, p in report.provenance.items()])
+    return Details(s, found, unread, report.completeness(), cross, tables, provenance)
 
 
 data, filters = ui.frame("报告详情")
 ui.require_reports(data)
 library = ui.lib()
-grouped = reports_by_agency(data, filters)
-agency_of = {str(r["id"]): a for a, reports in grouped.items() for r in reports}
+agencies, grouped, agency_of = chooser(data, filters)
 if "flash" in st.session_state:
     st.success(st.session_state.pop("flash"))  # made of ui.md() pieces when it was set
 wanted = st.query_params.get("id")
@@ -41,7 +83,7 @@ if wanted and wanted not in agency_of:
     del st.query_params["id"]
     wanted = None
 pick_agency, pick_report = st.columns([1, 2])
-agency = ui.select("机构", list(grouped), "agency", default=agency_of.get(wanted, next(iter(grouped))),
+agency = ui.select("机构", agencies, "agency", default=agency_of.get(wanted, agencies[0]),
                    container=pick_agency, format_func=lambda a: a or "（未识别机构）",
                    help="筛选条件保留的机构排在前面")
 if wanted and agency_of[wanted] != agency:  # another agency was chosen: its latest report
@@ -50,14 +92,12 @@ by_id = {r["id"]: r for r in grouped[agency]}
 choice = ui.select("报告", list(by_id), "id", default=list(by_id)[-1], container=pick_report,
                    format_func=lambda i: f"{by_id[i]['year'] or '—'}年　·　{by_id[i]['name']}")
 with ui.guard():
-    s = library.get(choice)
-report, f = s.report, s.fields
+    shown = details(data, filters, choice)
+s, report, f, found, unread = shown.stored, shown.stored.report, shown.stored.fields, shown.found, shown.unread
 st.subheader(f"{ui.md(s.agency or '（未识别机构）')}　{ui.md(s.year or '—')}年度报告")
 if s.printed_agency and s.printed_agency != s.agency:
     st.caption(f"报告中写作「{ui.md(s.printed_agency)}」")
-read, expected = report.completeness()
-unread = M.unread_cells(report)
-found = M.findings(report)
+read, expected = shown.completeness
 a, b, c, d, e = st.columns([1, 1.1, 1, 0.7, 0.7])
 a.metric("模板", f"{ui.md(s.template)}年格式" if s.template else "—")
 b.metric("落款日期", ui.md(f.get("meta.published") or "—"))
@@ -68,16 +108,9 @@ e.metric("警告", len(found.warnings), help="不含跨年度核对（见右侧�
 if read < expected:
     st.info(M.unread_note(read, expected))
 
-severity_of: dict[str, str] = {}  # the colour of a cell: its most severe finding (「无法核验」 colours none)
-order = {"error": 0, "warning": 1, "info": 2}
-for w in found.errors + found.warnings + found.notes:
-    for k in w.keys:
-        if order[w.severity] < order.get(severity_of.get(k, "info"), 3) or k not in severity_of:
-            severity_of[k] = w.severity
-
 left, right = st.columns([2, 1])
 with right:
-    cross = data.warnings[(data.warnings["report_id"] == s.id) & data.warnings["rule"].isin(["R5", "R7", "R8"])]
+    cross = shown.cross_year
     st.subheader(f"校验发现（错误 {len(found.errors)} · 警告 {len(found.warnings) + len(cross)} · "
                  f"无法核验 {len(found.unverifiable)}）")
     if not found.errors and not found.warnings and cross.empty:
@@ -85,34 +118,28 @@ with right:
     for w in found.errors + found.warnings:
         text = f"**{ui.md(rule_name(w.rule))}**　{ui.md(w.message)}" + (f"（{ui.md(w.where)}）" if w.where else "")
         (st.error if w.severity == "error" else st.warning)(text)
-    for _, w in cross.iterrows():
-        st.warning(f"**{ui.md(rule_name(w['rule']))}**（跨年度）　{ui.md(w['message'])}")
+    for rule, message in zip(cross["rule"], cross["message"]):
+        st.warning(f"**{ui.md(rule_name(rule))}**（跨年度）　{ui.md(message)}")
     if found.unverifiable:
         st.info(f"**无法核验（{len(found.unverifiable)} 条，不计为错误）**\n\n"
                 + "\n".join(f"- {ui.md(rule_name(w.rule))}：{ui.md(w.message)}" for w in found.unverifiable))
     for w in found.notes:
         st.info(f"**{ui.md(rule_name(w.rule))}**　{ui.md(w.message)}" + (f"（{ui.md(w.where)}）" if w.where else ""))
 with left:
-    for table in M.report_tables(f, s.template or "2021", unread):
-        st.subheader(table.title)
-        colours = table.keys.map(lambda k: UNREAD_STYLE if k in unread else HIGHLIGHT.get(severity_of.get(k, ""), ""))
-        # st.table renders its cells as Markdown: every cell through ui.md (the template's labels too)
-        st.table(table.values.map(ui.md).style.apply(lambda _, c=colours: c, axis=None).hide(axis="index"))
+    for title, cells, colours in shown.tables:
+        st.subheader(title)
+        st.table(cells.style.apply(lambda _, c=colours: c, axis=None).hide(axis="index"))
     st.caption("红色：该单元格所在的行或列不满足模板的勾稽规则；黄色：缺格、无法识别或可疑；浅蓝灰：提示；"
                "空白：报告中该格为空或为「/」「—」「无」；灰色斜纹底的「未读到」：解析器未找到该行或无法识别该格"
                "（不是报告留空），涉及它的规则「无法核验」，不计为错误。")
 
 st.subheader("数值来源")
-prov = pd.DataFrame([{"字段": F.label(k), "数值": M.UNREAD if k in unread else "" if f.get(k) is None else str(f.get(k)), "位置": p.where, "行（原文）": p.row, "列": p.col, "原文": p.text}
-                     for k, p in report.provenance.items()])
-st.dataframe(prov, hide_index=True)
+st.dataframe(shown.provenance, hide_index=True)
 
 st.subheader("原始文件与操作")
-with ui.guard():
-    original = library.original(s.id)
 col1, col2, col3 = st.columns(3)
-if original:
-    col1.download_button("下载原始文件", original[1], file_name=original[0])
+# read from the library when clicked (a report's PDF is megabytes: not on every run of the page)
+col1.download_button("下载原始文件", lambda: library.original(s.id)[1], file_name=s.name, on_click="ignore")
 if col2.button("重新解析", help="用当前版本的解析器重新读取原始文件"):
     with ui.guard():
         library.reparse(s.id)
@@ -129,8 +156,8 @@ if s.printed_agency:
     with st.expander("机构归并"):
         st.caption(f"本报告写作「{ui.md(s.printed_agency)}」，资料库中归入「{ui.md(s.agency)}」。"
                    "名称只差地区前缀的（如「洪泽区人民政府」与「淮安市洪泽区人民政府」）会自动视为同一机构。")
-        agencies = sorted(a for a in grouped if a)
-        target = st.selectbox("归入机构", agencies, index=agencies.index(s.agency) if s.agency in agencies else 0)
+        named = sorted(a for a in agencies if a)
+        target = st.selectbox("归入机构", named, index=named.index(s.agency) if s.agency in named else 0)
         b1, b2, b3 = st.columns(3)
         with ui.guard():
             if b1.button("归入所选机构", disabled=target == s.agency):

@@ -184,6 +184,10 @@ def test_upload_compare_check_and_report_details(library_dir, browser):
         _choose(page, "机构", "湛河区住建局")
         _choose(page, "报告", "缺行")
         playwright.expect(page.locator("[data-testid='stTable'] td").filter(has_text="未读到")).to_have_count(7)
+        with page.expect_download() as download:  # the file as uploaded, read from the library when clicked
+            page.get_by_role("button", name="下载原始文件").click()
+        assert download.value.suggested_filename == damaged.name
+        assert Path(download.value.path()).read_bytes() == damaged.read_bytes()
         _shot(page, "report-unread")
     finally:
         server.stop()
