@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -142,13 +143,73 @@ class Data:
     wide: pd.DataFrame
     warnings: pd.DataFrame
     index: list[dict]  # every stored report, versions too (`Library.index`): what lists and links choose from
+    generation: int  # the library state they are of (`Library.generation`)
+    seconds: float  # how long working them out took
 
 
-@st.cache_resource(show_spinner="正在汇总数据…", max_entries=2)
-def _load(path: str, generation: int) -> Data:
-    lib = library(path)
-    rows = lib.current_rows()
-    return Data(M.wide(rows), M.warnings_frame(rows, lib.series(rows)), lib.index())
+# After a write by another session (an upload, the background re-parse), the frames of a library that
+# took longer than this to work out (a provincial library: 2 s, which every session's next page would
+# wait for) are shown as they were while the new ones are worked out in a thread
+SHOWN_WHILE_UPDATING_AFTER_SECONDS = 1.0
+_FRAMES: dict[str, Data] = {}  # per library, the newest frames worked out (older ones are left to go)
+_FRAMES_LOCK = threading.Lock()
+_WORKING: dict[str, threading.Lock] = {}  # per library: one thread works its frames out at a time
+_WROTE = "_wrote"  # session state: library → the generation after this session's last write
+
+
+def _work_out(lib: Library, generation: int) -> Data:
+    """The library's frames at `generation` or newer (kept for every session)."""
+    path = str(lib.path)
+    with _FRAMES_LOCK:
+        working = _WORKING.setdefault(path, threading.Lock())
+    with working:
+        kept = _FRAMES.get(path)
+        if kept is not None and kept.generation >= generation:
+            return kept
+        start = time.perf_counter()
+        generation = lib.generation  # what is read below is of this state or a newer one
+        rows = lib.current_rows()
+        data = Data(M.wide(rows), M.warnings_frame(rows, lib.series(rows)), lib.index(), generation,
+                    time.perf_counter() - start)
+        _FRAMES[path] = data
+        return data
+
+
+def load() -> Data:
+    """The current library's frames, worked out once per library state for every session; while the
+    frames of another session's write are worked out (`SHOWN_WHILE_UPDATING_AFTER_SECONDS`), the
+    previous ones with a note that reruns the page when the new ones are there. A session waits for
+    the frames of its own write (`wrote`)."""
+    library_ = lib()
+    path, generation = str(library_.path), library_.generation
+    kept = _FRAMES.get(path)
+    if kept is not None and kept.generation >= generation:
+        return kept
+    own_write = st.session_state.get(_WROTE, {}).get(path, -1) > (kept.generation if kept else -1)
+    if kept is None or own_write or kept.seconds <= SHOWN_WHILE_UPDATING_AFTER_SECONDS:
+        with st.spinner("正在汇总数据…"):
+            return _work_out(library_, generation)
+    threading.Thread(target=_work_out, args=(library_, generation), name="govreport-frames", daemon=True).start()
+    _updating_note(path, kept.generation)
+    return kept
+
+
+def _updating_note(path: str, shown: int) -> None:
+    @st.fragment(run_every=1)
+    def note() -> None:
+        if _FRAMES[path].generation > shown:
+            st.rerun()  # the whole page, on the new frames
+        st.caption(":material/sync: 资料库刚有更新（新上传或重新解析），正在汇总最新数据；页面稍后自动刷新。")
+    note()
+
+
+@contextmanager
+def writing(library_: Library) -> Iterator[None]:
+    """A page's write to `library_`: a library problem becomes its message (`guard`), and this
+    session's pages then wait for frames that show the write (`load`)."""
+    with guard():
+        yield
+    st.session_state.setdefault(_WROTE, {})[str(library_.path)] = library_.generation
 
 
 def real_library() -> Library:
@@ -223,21 +284,20 @@ def view(compute: Callable[..., T]) -> Callable[..., T]:
     _VIEWS[key] = compute
 
     def shown(data: Data, filters: Filters, *args) -> T:
-        library_ = lib()
-        path, generation = str(library_.path), library_.generation
-        if _VIEWED.setdefault(path, generation) != generation:  # the library changed: the views kept are
-            _VIEWED[path] = generation                          # of a state no page shows again
+        path = str(lib().path)
+        if data.generation > _VIEWED.get(path, -1):  # the library changed: the views kept are of
+            _VIEWED[path] = data.generation           # a state no page shows again
             _view.clear()
-        return _view(key, path, generation, astuple(filters), args)
+        return _view(key, path, data.generation, astuple(filters), args, data)
     return shown
 
 
-_VIEWED: dict[str, int] = {}  # the library state whose views are kept, per library
+_VIEWED: dict[str, int] = {}  # the newest library state views were worked out for, per library
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _view(key: str, path: str, generation: int, filters: tuple, args: tuple):
-    return _VIEWS[key](_load(path, generation), Filters(*filters), *args)
+def _view(key: str, path: str, generation: int, filters: tuple, args: tuple, _data: Data):
+    return _VIEWS[key](_data, Filters(*filters), *args)
 
 
 Step = Callable[[], None]
@@ -248,12 +308,6 @@ def draw(steps: list[Step]) -> None:
     the frames and charts behind them are shared by every session, the drawing is each page run's."""
     for step in steps:
         step()
-
-
-def load() -> Data:
-    """The current library, cached until the next write (the generation counter is the key)."""
-    library_ = lib()
-    return _load(str(library_.path), library_.generation)
 
 
 # ---- URL-backed widgets ---------------------------------------------------------------------------

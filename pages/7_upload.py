@@ -45,7 +45,8 @@ elif submitted:
 
     # parsed in a worker process (the other sessions' pages are not slowed by it), each file's line as
     # soon as it is stored
-    results = library.add_many(each(), progress=advance, batch=1, pool=True)
+    with ui.writing(library):  # this session's pages then show its upload at once
+        results = library.add_many(each(), progress=advance, batch=1, pool=True)
     bar.progress(1.0, text=f"完成：共 {len(names)} 个文件")
     st.session_state["upload_results"] = [(r, library.filed_under(r.report.fields.get("meta.agency")),
                                            M.findings(r.report)) for r in results]

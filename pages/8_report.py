@@ -141,13 +141,13 @@ col1, col2, col3 = st.columns(3)
 # read from the library when clicked (a report's PDF is megabytes: not on every run of the page)
 col1.download_button("下载原始文件", lambda: library.original(s.id)[1], file_name=s.name, on_click="ignore")
 if col2.button("重新解析", help="用当前版本的解析器重新读取原始文件"):
-    with ui.guard():
+    with ui.writing(library):
         library.reparse(s.id)
     st.rerun()
 with col3.popover("删除此报告"):
     st.markdown(f"确定删除「{ui.md(s.name)}」？删除后不可恢复。")
     if st.button("确认删除", type="primary"):
-        with ui.guard():
+        with ui.writing(library):
             library.delete(s.id)
         del st.query_params["id"]
         st.session_state["flash"] = f"已删除「{ui.md(s.name)}」（{ui.md(s.agency or '未识别机构')} {ui.md(s.year or '')}年）。"
@@ -159,16 +159,20 @@ if s.printed_agency:
         named = sorted(a for a in agencies if a)
         target = st.selectbox("归入机构", named, index=named.index(s.agency) if s.agency in named else 0)
         b1, b2, b3 = st.columns(3)
-        with ui.guard():
-            if b1.button("归入所选机构", disabled=target == s.agency):
+        if b1.button("归入所选机构", disabled=target == s.agency):
+            with ui.writing(library):
                 library.link_agency(s.printed_agency, target)
-                st.rerun()
-            if b2.button("作为单独的机构", help="不与任何名称相近的机构自动合并"):
+            st.rerun()
+        if b2.button("作为单独的机构", help="不与任何名称相近的机构自动合并"):
+            with ui.writing(library):
                 library.link_agency(s.printed_agency, s.printed_agency)
-                st.rerun()
-            if s.printed_agency in library.agency_links() and b3.button("恢复自动匹配"):
+            st.rerun()
+        with ui.guard():
+            linked = s.printed_agency in library.agency_links()
+        if linked and b3.button("恢复自动匹配"):
+            with ui.writing(library):
                 library.unlink_agency(s.printed_agency)
-                st.rerun()
+            st.rerun()
 versions = [r["name"] for r in grouped[agency] if r["year"] == s.year and s.agency]
 if len(versions) > 1:
     st.caption("同一机构同一年度的版本（图表使用最新一份）：" + "；".join(ui.md(v) for v in versions))

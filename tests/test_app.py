@@ -4,6 +4,7 @@ import json
 import os
 import random
 import sqlite3
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -588,7 +589,7 @@ def test_a_library_state_no_page_shows_again_is_not_kept_in_memory(tmp_path):
     upload("甲县财政局")
     for page in ("app.py", "pages/1_compare.py", "pages/6_checks.py"):
         run(page, db, {"year": "2023"})
-    first = weakref.ref(ui._load(str(lib.path), lib.generation).wide)
+    first = weakref.ref(ui._FRAMES[str(lib.path)].wide)
     for agency in ("乙县教育局", "丙县民政局", "丁县审计局"):
         upload(agency)
         for page in ("app.py", "pages/1_compare.py", "pages/6_checks.py"):
@@ -620,3 +621,36 @@ def test_the_report_page_chooses_an_agency_then_one_of_its_reports(tmp_path):
     assert any("乙县财政局　2023年度报告" in h.value for h in at.subheader)
     report.select(ids["乙县财政局", 2022]).run()
     assert any("乙县财政局　2022年度报告" in h.value for h in at.subheader)
+
+
+def test_after_another_sessions_write_a_slow_library_shows_its_frames_until_the_new_ones_are_there(tmp_path, monkeypatch):
+    """Working out a provincial library's frames takes 2 s: after one official's upload the others see
+    the frames as they were, with a note, while the new ones are worked out in a thread; the official
+    who uploaded sees the upload at once."""
+    import ui
+    monkeypatch.setattr(ui, "SHOWN_WHILE_UPDATING_AFTER_SECONDS", -1.0)  # every library counts as slow
+    db = tmp_path / "slow.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    rng = random.Random(44)
+
+    def report(agency):
+        return render_text(make_report(rng, template="2021", agency=agency, year=2023), "cells").encode()
+
+    lib.add(report("甲县财政局"), "甲.txt")
+    assert run("app.py", db).metric[1].value == "1"
+    lib.add(report("乙县教育局"), "乙.txt")  # another session's upload
+    at = run("app.py", db)
+    assert at.metric[1].value == "1" and any("正在汇总最新数据" in c.value for c in at.caption)
+    for _ in range(100):  # the thread working out the new frames
+        if ui._FRAMES[str(lib.path)].generation == lib.generation:
+            break
+        time.sleep(0.05)
+    at = run("app.py", db)
+    assert at.metric[1].value == "2" and not any("正在汇总最新数据" in c.value for c in at.caption)
+    # the uploading session: its next page shows its upload, without waiting for a thread
+    at = run("pages/7_upload.py", db)
+    at.file_uploader[0].set_value([("丙.txt", report("丙县民政局"), "text/plain")])
+    at.button[-1].click().run()
+    at.switch_page("app.py").run()
+    assert at.metric[1].value == "3" and not any("正在汇总最新数据" in c.value for c in at.caption)
