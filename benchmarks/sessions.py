@@ -103,7 +103,9 @@ async def upload(browser, base: str, pdf: Path, stop: asyncio.Event, took: list)
         await page.wait_for_selector("[data-testid=stFileChip]", timeout=120_000)
         await page.wait_for_selector("[data-testid=stFileChipIconSpinner]", state="detached", timeout=120_000)
         await page.get_by_role("button", name="解析并入库").click()
-        await page.wait_for_selector("text=完成：共 1 个文件", timeout=600_000)
+        # the results' heading stays when the page is run again (the progress bar's 「完成」 does not: a note
+        # that new frames are ready reruns the page)
+        await page.wait_for_selector("text=结果：入库 1 份", timeout=600_000)
         took.append(time.time() - start)
         await page.close()
     await context.close()
@@ -176,6 +178,9 @@ def main() -> int:
         keep = Path(tempfile.gettempdir()) / "govreport_provincial"
         keep.mkdir(exist_ok=True)
         db = provincial.library(args.reports, keep)
+    if args.upload:  # the uploads go into a copy: the kept library stays the 20,000 generated reports
+        import shutil
+        db = Path(shutil.copy(db, work / db.name))
     server = Server(ROOT, db, work / "speed.jsonl", extra_env={"GOVREPORT_DATA": "real"})
     try:
         t = time.time()
@@ -192,6 +197,9 @@ def main() -> int:
         print(f"\nserver peak memory {peak_rss_mb(server.proc.pid):.0f} MB")
     finally:
         server.stop()
+        if args.upload:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
     return 0
 
 
