@@ -21,6 +21,7 @@ from pdfplumber.utils.text import chars_to_textmap, extract_text
 from conftest import ROOT
 from core.grid import ReadError, Table
 from core.readers import pdf as P
+from core.readers import pdf_layout as L
 from core.readers import pdf_scan as S
 from core.readers import pdf_tables as T
 from core.readers.pdf_miner import read_pdf_with_pdfminer
@@ -150,7 +151,7 @@ def test_vendored_table_finder_and_text_match_pdfplumber(path):
     rng = random.Random(path.name)
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
-            visible = page.filter(P._is_visible)
+            visible = page.filter(L._is_visible)
             finder = TableFinder(visible, TableSettings.resolve(None))
             edges = T.table_edges(visible.rects, visible.lines, visible.curves)
             key = lambda e: (e["orientation"], e["x0"], e["top"], e["x1"], e["bottom"])  # noqa: E731
@@ -179,7 +180,7 @@ def test_dedupe_matches_pdfplumber_with_copies_drawn_nearby():
                   for c in rng.sample(chars, 60)]
         mixed = chars + copies
         rng.shuffle(mixed)
-        assert P._dedupe_chars(mixed) == dedupe_chars(mixed)
+        assert L._dedupe_chars(mixed) == dedupe_chars(mixed)
 
 
 def test_vendored_clustering_matches_pdfplumber():

@@ -21,7 +21,7 @@ from pdfminer.psparser import PSEOF
 from pdfminer.utils import decode_text
 
 from core.grid import Document, ReadError
-from core.readers import pdf as P
+from core.readers import pdf_layout as P
 from core.readers import pdf_scan as S
 from core.readers.pdf_pdfium import Page
 

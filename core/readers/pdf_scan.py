@@ -15,6 +15,7 @@ import re
 import zlib
 
 from core.grid import ReadError
+from core.readers.pdf_layout import title_text
 
 MAX_STREAM_BYTES = 64 * 1024 * 1024  # one inflated content stream; a real page needs well under 1 MB
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all streams of the file together
@@ -415,7 +416,6 @@ def utf8_title(text: str | None, data: bytes, object_streams: list[bytes]) -> st
     raw = _raw_title(data, object_streams)
     if raw is None:
         return text
-    from core.readers.pdf import title_text
     return title_text(raw, lambda _: text)
 
 
