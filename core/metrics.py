@@ -97,23 +97,18 @@ def wide(reports: Sequence[R.Rowed]) -> pd.DataFrame:
     return pd.concat([head, numbers], axis=1)
 
 
-def tidy(reports: Sequence[R.Rowed]) -> pd.DataFrame:
-    """(report_id, agency, year, metric, label, unit, value, suspect, flag): the long table every chart
-    filters; `flag` names the finding on the value ('' when none, see `flags`)."""
-    return tidy_from_wide(wide(reports))
-
-
 def series(df: pd.DataFrame, key: str) -> pd.DataFrame:
     """`tidy` rows of one metric from a `wide` frame: what a trend needs, without the long table of every
     metric (3 million rows for 20,000 reports)."""
     keep = [c for c in ("report_id", "agency", "year", "template") if c in df] + ([key] if key in df else [])
-    return tidy_from_wide(df[keep].assign(
+    return tidy(df[keep].assign(
         suspect=df["suspect"] if "suspect" in df else [frozenset()] * len(df),
         flags=df["flags"] if "flags" in df else [{}] * len(df)))
 
 
-def tidy_from_wide(df: pd.DataFrame) -> pd.DataFrame:
-    """`tidy` of a `wide` frame already made."""
+def tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """A `wide` frame as (report_id, agency, year, metric, label, unit, value, suspect, flag), one row per
+    value read; `flag` names the finding on the value ('' when none, see `flags`)."""
     ids = ["report_id", "agency", "year", "template"]
     keys = [k for k in df.columns if k in METRICS]
     if df.empty or not keys:
