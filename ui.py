@@ -154,6 +154,7 @@ SHOWN_WHILE_UPDATING_AFTER_SECONDS = 1.0
 _FRAMES: dict[str, Data] = {}  # per library, the newest frames worked out (older ones are left to go)
 _FRAMES_LOCK = threading.Lock()
 _WORKING: dict[str, threading.Lock] = {}  # per library: one thread works its frames out at a time
+_BACKGROUND: set[str] = set()  # libraries whose frames a thread is working out
 _WROTE = "_wrote"  # session state: library → the generation after this session's last write
 
 
@@ -179,7 +180,7 @@ def load() -> Data:
     """The current library's frames, worked out once per library state for every session; while the
     frames of another session's write are worked out (`SHOWN_WHILE_UPDATING_AFTER_SECONDS`), the
     previous ones with a note that reruns the page when the new ones are there. A session waits for
-    the frames of its own write (`wrote`)."""
+    the frames of its own write (`writing`)."""
     library_ = lib()
     path, generation = str(library_.path), library_.generation
     kept = _FRAMES.get(path)
@@ -189,9 +190,29 @@ def load() -> Data:
     if kept is None or own_write or kept.seconds <= SHOWN_WHILE_UPDATING_AFTER_SECONDS:
         with st.spinner("正在汇总数据…"):
             return _work_out(library_, generation)
-    threading.Thread(target=_work_out, args=(library_, generation), name="govreport-frames", daemon=True).start()
+    _work_out_in_background(library_, generation)
     _updating_note(path, kept.generation)
     return kept
+
+
+def _work_out_in_background(lib: Library, generation: int) -> None:
+    """`_work_out` in a thread of its own, one per library at a time (every page run of every session
+    asks for it until the new frames are there)."""
+    path = str(lib.path)
+    with _FRAMES_LOCK:
+        if path in _BACKGROUND:
+            return
+        _BACKGROUND.add(path)
+
+    def run() -> None:
+        try:
+            _work_out(lib, generation)
+        except Exception:  # noqa: BLE001 - the pages go on with the frames they have; the next page run tries again
+            _log.exception("working out the frames of %s failed", lib.store.where)
+        finally:
+            with _FRAMES_LOCK:
+                _BACKGROUND.discard(path)
+    threading.Thread(target=run, name="govreport-frames", daemon=True).start()
 
 
 def _updating_note(path: str, shown: int) -> None:
