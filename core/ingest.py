@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 
 from core import fields as F
 from core.checks import check_report
@@ -12,12 +13,13 @@ from core.grid import Document, ReadError
 from core.parse import parse_document
 from core.readers import read_document
 from core.readers.text import parse_text
-from core.record import Report
+from core.record import Correction, Provenance, Report
 
 
-def ingest(data: bytes, name: str) -> Report:
-    """Read, parse and check one file; a file that cannot be read gives a Report with `error`.
-    Whatever happens inside, this returns: one file's failure never reaches another file's."""
+def ingest(data: bytes, name: str, corrections: Sequence[Correction] = ()) -> Report:
+    """Read, parse and check one file (with an official's `corrections` applied before the checks); a
+    file that cannot be read gives a Report with `error`. Whatever happens inside, this returns: one
+    file's failure never reaches another file's."""
     try:
         doc = read_document(data, name)
     except ReadError as e:
@@ -28,7 +30,7 @@ def ingest(data: bytes, name: str) -> Report:
         return Report(name, error=f"{name}：文件内容过于庞大，读取时超出内存限制，未读取。请确认上传的是单份年度报告。")
     except Exception:  # a reader bug must not take a batch down; say so plainly, without internals
         return Report(name, error=f"{name}：读取文件时出错，文件可能已损坏。请重新下载或导出后再上传，或改传其他格式的版本。")
-    return report_from_document(doc, name)
+    return report_from_document(doc, name, corrections)
 
 
 FILE_SECONDS = 15  # per file: the slowest real report takes ~3 s; the readers' own budgets are lower
@@ -77,10 +79,10 @@ def ingest_text(text: str, name: str = "粘贴的文本") -> Report:
     return report_from_document(doc, name)
 
 
-def report_from_document(doc: Document, name: str) -> Report:
+def report_from_document(doc: Document, name: str, corrections: Sequence[Correction] = ()) -> Report:
     """Parse and check a read document; a failure in either is a Report with `error`, not a raise."""
     try:
-        return _checked(parse_document(doc), name)
+        return _checked(parse_document(doc), name, corrections)
     except RecursionError:
         return Report(name, error=f"{name}：文件结构嵌套过深，无法解析，未读取。")
     except Exception:  # a parser bug on a strange document: this file fails, the batch goes on
@@ -88,13 +90,27 @@ def report_from_document(doc: Document, name: str) -> Report:
                                   "如文件无误，请把它交给维护人员排查。")
 
 
-def _checked(parsed, name: str) -> Report:
+def _checked(parsed, name: str, corrections: Sequence[Correction] = ()) -> Report:
     table_keys = [k for k in parsed.fields if not k.startswith("meta.")]
     if not table_keys and "meta.year" not in parsed.fields:
         return Report(name, error=f"{name}：没有找到政府信息公开工作年度报告的内容（标题、年度和统计表格都没有识别到），请确认上传的是年度报告。")
+    applied = [_apply(parsed, c) for c in corrections]
     warnings = list(parsed.warnings)
     warnings += check_report(parsed.fields, parsed.template, parsed.unreadable, parsed.narrative)
     order = {"error": 0, "warning": 1, "info": 2}
     warnings.sort(key=lambda w: order.get(w.severity, 3))
     unread = [k for k in F.template_keys(parsed.template) if k in parsed.unreadable and parsed.fields.get(k) is None]
-    return Report(name, parsed.fields, warnings, parsed.provenance, unread=unread)
+    return Report(name, parsed.fields, warnings, parsed.provenance, unread=unread, corrections=applied)
+
+
+def _apply(parsed, correction: Correction) -> Correction:
+    """Put an official's value in place of the parsed one (the cell's provenance stays, marked), and
+    say what the parser read."""
+    key = correction.key
+    was, unread = parsed.fields.get(key), key in parsed.unreadable
+    parsed.fields[key] = correction.value
+    parsed.unreadable.discard(key)
+    p = parsed.provenance.get(key)
+    parsed.provenance[key] = Provenance(f"{p.where}；已人工更正" if p else "人工更正", p.row if p else "",
+                                        p.col if p else "", p.text if p else "")
+    return replace(correction, parsed=was, parsed_unread=unread)

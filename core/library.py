@@ -30,7 +30,8 @@ from core import PARSER_VERSION
 from core.bulk import DOCUMENT_SUFFIXES, Parsed, Refused, parse_each
 from core.library_file import ENV_VAR, LibraryError  # noqa: F401 (LibraryError: what callers catch)
 from core.readers import MAX_FILE_BYTES, sniff, too_large
-from core.record import Report
+from core import corrections
+from core.record import Correction, Report, Value
 from core.library_rows import StoredRow, canonical_names_in, current_rows, keep_cross_year, kept_cross_year, latest, read_record
 from core.rows import LAYOUT, Row, stored_form, summarise
 from core.store import POSTGRES_SCHEMES, Connection, open_store
@@ -239,16 +240,10 @@ class Library:
             db.execute("DELETE FROM files WHERE sha256 = ?", (row[0],))
 
     def reparse(self, report_id: int) -> Report | None:
-        """Parse the stored original again with the current parser (after a parser upgrade); a report
-        the parser cannot read keeps its old record."""
-        with self.store.connect() as db:
-            row = db.execute("SELECT r.name, f.data, r.sha256 FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
-                             (report_id,)).fetchone()
-        if row is None:
-            return None
-        report = ingest(row[1], row[0])
-        self._replace([Parsed(row[0], row[1], row[2], report)], {row[2]: report_id})
-        return report
+        """Parse the stored original again with the current parser (after a parser upgrade) and the
+        report's corrections; a report the parser cannot read keeps its old record."""
+        with self._write() as db:
+            return self._parse_again(db, report_id, keep_on_error=True)
 
     def stale(self) -> int:
         """How many reports an older parser made (their records are re-parsed from the stored originals)."""
@@ -264,10 +259,12 @@ class Library:
         after each batch with the number done; returns how many were stale."""
         with self.store.connect() as db:
             ids = [r[0] for r in db.execute("SELECT id FROM reports WHERE parser_version != ?", (PARSER_VERSION,))]
+            corrected = corrections.corrected_reports(db)
         by_digest: dict[str, int] = {}
 
         def originals() -> Iterator[tuple[str, bytes]]:
-            for report_id in ids:  # one at a time: the originals of a whole library do not fit in memory
+            for report_id in (i for i in ids if i not in corrected):  # one at a time: the originals of a
+                # whole library do not fit in memory; the few with corrections are parsed with them below
                 with self.store.connect() as db:
                     row = db.execute("SELECT r.name, f.data, r.sha256 FROM reports r JOIN files f USING (sha256)"
                                      " WHERE r.id = ?", (report_id,)).fetchone()
@@ -284,6 +281,9 @@ class Library:
                 if progress:
                     progress(done)
         done += self._replace(waiting, by_digest)
+        for report_id in (i for i in ids if i in corrected):
+            self.reparse(report_id)
+            done += 1
         if progress:
             progress(done)
         return len(ids)
@@ -296,15 +296,51 @@ class Library:
                     _log.warning("re-parsing %s failed; its old record is kept: %s", item.name,
                                  report.error if report else "")
                     continue
-                record, provenance, numbers, details = item.stored or stored_form(report)
-                report_id = ids[item.digest]
-                db.execute("UPDATE reports SET agency=?, year=?, template=?, errors=?, warnings=?, parser_version=?,"
-                           " record=?, provenance=? WHERE id=?",
-                           (*_summary(report), PARSER_VERSION, record, provenance, report_id))
-                db.execute("INSERT INTO report_rows VALUES (?, ?, ?, ?) ON CONFLICT (report_id) DO UPDATE"
-                           " SET layout = excluded.layout, numbers = excluded.numbers, details = excluded.details",
-                           (report_id, LAYOUT, numbers, details))
+                _store_record(db, ids[item.digest], report, item.stored)
         return len(items)
+
+    # -- corrections by hand (core.corrections) ------------------------------------------------------
+    def correct(self, report_id: int, key: str, value: Value, reason: str) -> Report:
+        """An official's correction of one value (a cell of Tables 2–4, the agency or the year), with why:
+        kept with what the parser had read and when, and applied from now on — the report is parsed
+        again with all its corrections and checked, in the same write (two sessions correcting one
+        report at once lose neither). A correction that cannot be made is `CorrectionRefused`."""
+        with self._write() as db:
+            row = db.execute("SELECT record FROM reports WHERE id = ?", (report_id,)).fetchone()
+            if row is None:
+                raise CorrectionRefused("该报告已不在资料库中（可能刚被删除），未更正。")
+            record = read_record(row[0])
+            why = corrections.problem(key, value, reason, str(record.fields.get("meta.template") or "2021"))
+            if why:
+                raise CorrectionRefused(why)
+            corrections.add(db, report_id, key, value, reason, record)
+            return self._parse_again(db, report_id)
+
+    def undo_correction(self, correction_id: int) -> Report | None:
+        """Undo a correction (it stays in the history); the report is parsed again without it."""
+        with self._write() as db:
+            report_id = corrections.undo(db, correction_id)
+            return None if report_id is None else self._parse_again(db, report_id)
+
+    def correction_history(self, report_id: int) -> list[corrections.Made]:
+        """The report's corrections, undone ones too, the latest first."""
+        with self.store.connect() as db:
+            return corrections.history(db, report_id)
+
+    def _parse_again(self, db: Connection, report_id: int, keep_on_error: bool = False) -> Report | None:
+        """Within a write: the report's stored original parsed again, its corrections applied, and stored."""
+        row = db.execute("SELECT r.name, f.data FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
+                         (report_id,)).fetchone()
+        if row is None:
+            return None
+        report = ingest(row[1], row[0], corrections.active(db, report_id))
+        if report.error:
+            if keep_on_error:
+                _log.warning("re-parsing %s failed; its old record is kept: %s", row[0], report.error)
+                return report
+            raise CorrectionRefused(f"重新解析「{row[0]}」失败，未更正：{report.error}")
+        _store_record(db, report_id, report)
+        return report
 
     def ensure_seeded(self, sample_dir: Path | None = None) -> int:
         """On the first start, load the bundled sample reports so the dashboard is useful at once
@@ -405,11 +441,26 @@ class Library:
         return (row[0], row[1]) if row else None
 
 
-def ingest(data: bytes, name: str) -> Report:
+class CorrectionRefused(ValueError):
+    """A correction that cannot be made; the message says why in Chinese."""
+
+
+def _store_record(db: Connection, report_id: int, report: Report,
+                  stored: tuple[str, str, bytes, str] | None = None) -> None:
+    """A stored report's new record and row (after a re-parse or a correction)."""
+    record, provenance, numbers, details = stored or stored_form(report)
+    db.execute("UPDATE reports SET agency=?, year=?, template=?, errors=?, warnings=?, parser_version=?,"
+               " record=?, provenance=? WHERE id=?", (*_summary(report), PARSER_VERSION, record, provenance, report_id))
+    db.execute("INSERT INTO report_rows VALUES (?, ?, ?, ?) ON CONFLICT (report_id) DO UPDATE"
+               " SET layout = excluded.layout, numbers = excluded.numbers, details = excluded.details",
+               (report_id, LAYOUT, numbers, details))
+
+
+def ingest(data: bytes, name: str, applied: Iterable[Correction] = ()) -> Report:
     """`core.ingest.ingest`, imported when a file is first parsed: opening a library that needs no
     parsing does not import the parser (and compile its patterns)."""
     from core import ingest as parser
-    return parser.ingest(data, name)
+    return parser.ingest(data, name, tuple(applied))
 
 
 def demo_records(path: Path = DEMO_RECORDS) -> dict[str, Report]:

@@ -43,6 +43,23 @@ class Provenance:
         return {"where": self.where, "row": self.row, "col": self.col, "text": self.text}
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A value an official corrected by hand (报告详情), with why. Applied whenever the report is parsed,
+    before the checks (`core.ingest`), so the findings, the charts and the downloads use it."""
+
+    id: int
+    key: str
+    value: Value  # what the official typed; None: the cell is blank in the report
+    reason: str
+    parsed: Value = None  # what the parser read, as it reads the file now
+    parsed_unread: bool = False  # the parser did not find or could not read the cell (未读到)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "key": self.key, "value": self.value, "reason": self.reason, "parsed": self.parsed,
+                "parsed_unread": self.parsed_unread}
+
+
 @dataclass
 class Report:
     source: str
@@ -53,6 +70,7 @@ class Report:
     # Template cells the parser did not find or could not read (未读到): null in `fields`, and
     # every rule over them says 「无法核验」. A cell the report left blank is not here.
     unread: list[str] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)  # the corrections applied to `fields`
 
     def completeness(self) -> tuple[int, int]:
         """(cells read, cells the template has) over Tables 2–4: the report's 完整度."""
@@ -70,6 +88,7 @@ class Report:
             "warnings": [w.to_json() for w in self.warnings],
             "provenance": {k: p.to_json() for k, p in self.provenance.items()},
             "unread": self.unread,
+            **({"corrections": [c.to_json() for c in self.corrections]} if self.corrections else {}),
         }
 
     def stored_json(self) -> tuple[str, str]:
@@ -89,6 +108,7 @@ class Report:
             [Warning.from_json(w) for w in d.get("warnings") or []],
             {k: Provenance(**p) for k, p in (d.get("provenance") or {}).items()},
             unread=list(d.get("unread") or []),
+            corrections=[Correction(**c) for c in d.get("corrections") or []],
         )
 
 

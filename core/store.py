@@ -77,6 +77,19 @@ CREATE TABLE IF NOT EXISTS cross_year_findings (
     place TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cross_year_findings_members ON cross_year_findings(members);
+-- values officials corrected by hand, applied whenever the report is parsed (a re-parse keeps them); one
+-- undone stays as history. Of several active corrections of one cell the latest is applied.
+CREATE TABLE IF NOT EXISTS corrections (
+    id {identity},
+    report_id {ref} NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,              -- JSON: the value typed (null: the cell is blank in the report)
+    parsed TEXT NOT NULL,             -- JSON: what the parser had read ({{"value", "unread"}}) when it was made
+    reason TEXT NOT NULL,
+    made_at {real} NOT NULL,
+    undone_at {real}
+);
+CREATE INDEX IF NOT EXISTS corrections_report ON corrections(report_id);
 """
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")

@@ -1,0 +1,128 @@
+"""Values corrected by hand: kept with what was parsed and why, applied before the checks, undone,
+kept through a re-parse and a restart, and never lost to a concurrent correction — on SQLite and on
+the tests' PostgreSQL server."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from conftest import ROOT
+from core import metrics as M
+from core.library import CorrectionRefused, Library
+
+R2_SAMPLE = ROOT / "sample_reports" / "002_b232cca7e491c758.txt"  # 市住建局 2020: two R2 breaks, each 1 apart
+NATURAL = "applications.total.natural"  # printed 15, its outcomes add up to 16
+
+
+@pytest.fixture()
+def r2(location):
+    """A library holding the sample whose Table 3 does not add up, and that report's id."""
+    lib = Library(location())
+    added = lib.add(R2_SAMPLE.read_bytes(), "住建局2020.txt")
+    assert added.status == "added"
+    return lib, added.report_id
+
+
+def _errors(report) -> list[str]:
+    return [w.message for w in report.warnings if w.severity == "error"]
+
+
+def test_a_correction_reruns_the_checks_reaches_the_tables_and_can_be_undone(r2):
+    lib, rid = r2
+    assert any("自然人为15" in m for m in _errors(lib.get(rid).report))
+    corrected = lib.correct(rid, NATURAL, 16, "原文第 2 页表三（七）总计·自然人为 16，解析读成 15")
+    assert corrected.fields[NATURAL] == 16 and not any("自然人为15" in m for m in _errors(corrected))
+    # the checks ran on the corrected table: 16 now breaks the column's own balance (R1) instead
+    assert any(w.rule == "R1" and "（七）总计16" in w.message for w in corrected.warnings if w.severity == "error")
+    stored = lib.get(rid).report
+    assert stored.fields[NATURAL] == 16 and [(c.key, c.value, c.parsed) for c in stored.corrections] == [(NATURAL, 16, 15)]
+    assert "已人工更正" in stored.provenance[NATURAL].where  # the cell it was read from, marked
+    assert M.wide(lib.current_rows()).iloc[0][NATURAL] == 16  # what the charts and downloads read
+    [made] = lib.correction_history(rid)
+    assert (made.key, made.value, made.parsed, made.undone_at) == (NATURAL, 16, 15, None)
+
+    lib.undo_correction(made.id)
+    undone = lib.get(rid).report
+    assert undone.fields[NATURAL] == 15 and undone.corrections == [] and any("自然人为15" in m for m in _errors(undone))
+    assert M.wide(lib.current_rows()).iloc[0][NATURAL] == 15
+    assert lib.correction_history(rid)[0].undone_at is not None  # kept as history
+
+
+def test_corrections_survive_a_reparse_after_a_parser_change_and_a_restart(r2, location):
+    lib, rid = r2
+    lib.correct(rid, NATURAL, 16, "原文为 16")
+    lib.correct(rid, "meta.agency", "某市住房和城乡建设局", "报告标题中的全称")
+    with lib.store.write() as db:  # an older parser made the record
+        db.execute("UPDATE reports SET parser_version = 'old'")
+    assert lib.stale() == 1
+    lib.reparse_stale()
+    again = Library(lib.path)  # a restart: nothing but the database
+    assert again.stale() == 0
+    report = again.get(rid)
+    assert report.report.fields[NATURAL] == 16 and report.agency == "某市住房和城乡建设局"
+    assert {c.key for c in report.report.corrections} == {NATURAL, "meta.agency"}
+
+
+def test_the_latest_of_two_corrections_of_a_cell_applies_and_undoing_it_brings_back_the_first(r2):
+    lib, rid = r2
+    lib.correct(rid, NATURAL, 17, "第一次")
+    lib.correct(rid, NATURAL, 16, "再核对原文")
+    assert lib.get(rid).report.fields[NATURAL] == 16
+    lib.undo_correction(lib.correction_history(rid)[0].id)
+    assert lib.get(rid).report.fields[NATURAL] == 17
+
+
+def test_a_cell_can_be_corrected_to_blank_and_an_unread_cell_to_a_number(location):
+    lib = Library(location())
+    lines = (ROOT / "sample_reports" / "000_cf1e86794f147280.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    damaged = "".join(line for line in lines if "重复申请" not in line)  # a row the parser cannot find
+    rid = lib.add(damaged.encode(), "缺行.txt").report_id
+    key = "applications.rejected_repeat.total"
+    assert key in lib.get(rid).report.unread
+    report = lib.correct(rid, key, 0, "原文该行为 0")
+    assert key not in report.unread and report.fields[key] == 0
+    assert report.corrections[0].parsed_unread and report.completeness()[0] == report.completeness()[0]
+    blank = lib.correct(rid, "proactive.regulations.issued", None, "原文该格为空白")
+    assert blank.fields["proactive.regulations.issued"] is None and "proactive.regulations.issued" not in blank.unread
+
+
+@pytest.mark.parametrize("key, value, reason, says", [
+    (NATURAL, 16, "  ", "更正理由"),
+    (NATURAL, -1, "原文", "不小于 0"),
+    (NATURAL, float("nan"), "原文", "不小于 0"),
+    ("applications.no_such_cell.total", 1, "原文", "不是本报告"),
+    ("meta.year", 1899, "原文", "报告年度"),
+    ("meta.agency", "", "原文", "机构名称"),
+])
+def test_a_correction_that_cannot_be_made_says_why_and_changes_nothing(r2, key, value, reason, says):
+    lib, rid = r2
+    generation = lib.generation
+    with pytest.raises(CorrectionRefused, match=says):
+        lib.correct(rid, key, value, reason)
+    assert lib.correction_history(rid) == [] and lib.generation == generation
+
+
+def test_two_concurrent_corrections_of_one_report_lose_neither(r2):
+    lib, rid = r2
+    start = threading.Barrier(2)
+    failures = []
+
+    def correct(key, value):
+        try:
+            start.wait()
+            Library(lib.path).correct(rid, key, value, "并发更正")
+        except Exception as e:  # noqa: BLE001 - reported below
+            failures.append(e)
+
+    threads = [threading.Thread(target=correct, args=a) for a in
+               ((NATURAL, 16), ("applications.total.total", 20))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures
+    fields = lib.get(rid).report.fields
+    assert (fields[NATURAL], fields["applications.total.total"]) == (16, 20)
+    errors = _errors(lib.get(rid).report)  # the record checked with both corrections
+    assert not any(w.startswith("（七）总计·") for w in errors), errors
