@@ -1,6 +1,6 @@
 """Parsing core of the 政务公开年报对比 dashboard: files in, checked records out.
 
-Layers, each importing only those below it: metrics → library → library_rows, bulk → store, rows, ingest → checks → parse →
+Layers, each importing only those below it: metrics → library → library_rows, corrections, bulk → store, rows, ingest → checks → parse →
 table3 → parsed → values → narrative, flattened, readers → grid / record / fields (charts draw metrics' frames; bench and synthetic serve tests).
 """
 import hashlib

@@ -1,16 +1,19 @@
 """报告详情: one report's tables in the template layout, cells behind warnings highlighted, where each
-value was read, the original file, and re-parse / delete."""
+value was read, corrections by hand (with their history and undo), the original file, and re-parse / delete."""
+import time
 from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
 
 import ui
+from core import corrections
 from core import fields as F
 from core import metrics as M
 from core.checks import rule_name
-from core.library import StoredReport
+from core.library import CorrectionRefused, StoredReport
 
+CORRECTED_STYLE = "border-left: 4px solid #2563eb; font-weight: 600"  # a value an official corrected by hand
 HIGHLIGHT = {"error": "background-color: #f8d0cb", "warning": "background-color: #fbe7b0", "info": "background-color: #eef1f5"}
 # a cell not read at all: grey italics on a hatched background, unlike a blank (white) cell
 UNREAD_STYLE = ("color: #6b7280; font-style: italic; white-space: nowrap; min-width: 4em; background-color: #eceef1; "
@@ -60,9 +63,12 @@ def details(data: ui.Data, filters: ui.Filters, report_id: int) -> Details:
             if order[w.severity] < order.get(severity_of.get(k, "info"), 3) or k not in severity_of:
                 severity_of[k] = w.severity
     # st.table renders its cells as Markdown: every cell through ui.md (the template's labels too)
-    tables = [(t.title, t.values.map(ui.md),
-               t.keys.map(lambda k: UNREAD_STYLE if k in unread else HIGHLIGHT.get(severity_of.get(k, ""), "")))
-              for t in M.report_tables(f, s.template or "2021", unread)]
+    corrected = {c.key for c in report.corrections}
+
+    def style(key: str) -> str:
+        colour = UNREAD_STYLE if key in unread else HIGHLIGHT.get(severity_of.get(key, ""), "")
+        return f"{colour}; {CORRECTED_STYLE}" if key in corrected else colour
+    tables = [(t.title, t.values.map(ui.md), t.keys.map(style)) for t in M.report_tables(f, s.template or "2021", unread)]
     w = data.warnings
     cross = w[(w["report_id"] == s.id) & w["rule"].isin(["R5", "R7", "R8"])]
     provenance = pd.DataFrame([{"字段": F.label(k), "数值": M.UNREAD if k in unread else "" if f.get(k) is None else str(f.get(k)),
@@ -131,7 +137,63 @@ with left:
         st.table(cells.style.apply(lambda _, c=colours: c, axis=None).hide(axis="index"))
     st.caption("红色：该单元格所在的行或列不满足模板的勾稽规则；黄色：缺格、无法识别或可疑；浅蓝灰：提示；"
                "空白：报告中该格为空或为「/」「—」「无」；灰色斜纹底的「未读到」：解析器未找到该行或无法识别该格"
-               "（不是报告留空），涉及它的规则「无法核验」，不计为错误。")
+               "（不是报告留空），涉及它的规则「无法核验」，不计为错误；蓝色左边线：已人工更正（见下方「人工更正」）。")
+
+
+def shown_value(value, unread: bool = False) -> str:
+    return M.UNREAD if unread else "空白" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+st.subheader("人工更正")
+for c in report.corrections:
+    same = "（解析器现在读出的值与更正值相同，可撤销此更正）" if not c.parsed_unread and c.parsed == c.value else ""
+    st.info(f"**{ui.md(corrections.label(c.key))}** 已人工更正：原读数 {ui.md(shown_value(c.parsed, c.parsed_unread))}"
+            f" → {ui.md(shown_value(c.value))}。理由：{ui.md(c.reason)}{same}", icon=":material/edit:")
+with ui.guard():
+    history = library.correction_history(s.id)
+if history:
+    st.dataframe(pd.DataFrame({
+        "时间": [time.strftime("%Y-%m-%d %H:%M", time.localtime(h.made_at)) for h in history],
+        "项目": [corrections.label(h.key) for h in history],
+        "原读数": [shown_value(h.parsed, h.parsed_unread) for h in history],
+        "更正为": [shown_value(h.value) for h in history], "理由": [h.reason for h in history],
+        "状态": ["已撤销" if h.undone_at else "生效" for h in history]}), hide_index=True)
+    in_force = {h.id: h for h in history if not h.undone_at}
+    if in_force:
+        undo_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+        undo = undo_col.selectbox("撤销一项更正", list(in_force), format_func=lambda i: (
+            f"{corrections.label(in_force[i].key)}：{shown_value(in_force[i].value)}（{in_force[i].reason}）"))
+        if button_col.button("撤销所选更正"):
+            with ui.writing(library):
+                library.undo_correction(undo)
+            st.session_state["flash"] = f"已撤销对「{ui.md(corrections.label(in_force[undo].key))}」的更正。"
+            st.rerun()
+with st.expander("更正一个数值", expanded=not history):
+    st.caption("解析读错或未读到的数值，可按原文更正。更正保留原读数、理由和时间，校验随即按更正后的数值重新进行，"
+               "图表与下载使用更正后的数值；重新解析时更正仍然有效，随时可以撤销。")
+    keys = corrections.correctable(s.template or "2021")
+    with st.form("correct", border=False):
+        key = st.selectbox("项目", keys, format_func=lambda k: (
+            f"{corrections.label(k)}（现为 {shown_value(f.get(k), k in unread)}）"))
+        number = st.number_input("更正为（数值）", min_value=0.0, value=None, step=1.0, format="%g",
+                                 placeholder="表格数值或年度")
+        text = st.text_input("更正为（机构名称）", placeholder="仅更正机构名称时填写")
+        blank = st.checkbox("报告中该格为空白")
+        reason = st.text_input("理由（必填）", placeholder="如：原文第 3 页表三该格为 12，解析读成 2")
+        if st.form_submit_button("保存更正", type="primary"):
+            value = (text.strip() if key == "meta.agency" else None if blank or number is None
+                     else int(number) if float(number).is_integer() else number)
+            if key != "meta.agency" and not blank and number is None:
+                st.error("请填写更正后的数值，或勾选「报告中该格为空白」。")
+            else:
+                try:
+                    with ui.writing(library):
+                        library.correct(s.id, key, value, reason)
+                except CorrectionRefused as e:
+                    st.error(str(e))
+                else:
+                    st.session_state["flash"] = f"已更正「{ui.md(corrections.label(key))}」，校验已按更正后的数值重新进行。"
+                    st.rerun()
 
 st.subheader("数值来源")
 st.dataframe(shown.provenance, hide_index=True)

@@ -654,3 +654,42 @@ def test_after_another_sessions_write_a_slow_library_shows_its_frames_until_the_
     at.button[-1].click().run()
     at.switch_page("app.py").run()
     assert at.metric[1].value == "3" and not any("正在汇总最新数据" in c.value for c in at.caption)
+
+
+def test_a_value_is_corrected_on_the_report_page_the_checks_rerun_and_the_correction_is_undone(tmp_path):
+    db = tmp_path / "fix.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    rid = lib.add((ROOT / "sample_reports" / "002_b232cca7e491c758.txt").read_bytes(), "住建局2020.txt").report_id
+    at = run("pages/8_report.py", db, {"id": str(rid)})
+    assert next(m for m in at.metric if m.label == "错误").value == "2"
+    form_key = next(sb for sb in at.selectbox if sb.label == "项目")
+    form_key.select("applications.total.total")
+    next(n for n in at.number_input if n.label == "更正为（数值）").set_value(20)
+    next(t for t in at.text_input if t.label == "理由（必填）").input("原文表三（七）总计·总计列为 20")
+    next(b for b in at.button if b.label == "保存更正").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("已更正「") and "校验已按更正后的数值重新进行" in s.value for s in at.success)
+    assert any("原读数 19 → 20" in i.value for i in at.info)
+    history = next(d.value for d in at.dataframe if "状态" in d.value.columns)
+    assert list(history["状态"]) == ["生效"] and list(history["更正为"]) == ["20"]
+    assert not any("总计列为19" in e.value for e in at.error)  # the R2 break it answered is gone
+    assert Library(db).get(rid).report.fields["applications.total.total"] == 20
+
+    next(b for b in at.button if b.label == "撤销所选更正").click().run()
+    history = next(d.value for d in at.dataframe if "状态" in d.value.columns)
+    assert list(history["状态"]) == ["已撤销"]
+    assert any("总计列为19" in e.value for e in at.error)
+    assert Library(db).get(rid).report.fields["applications.total.total"] == 19
+
+
+def test_a_correction_without_a_reason_is_refused_on_the_page(tmp_path):
+    db = tmp_path / "fix.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    rid = lib.add((ROOT / "sample_reports" / "002_b232cca7e491c758.txt").read_bytes(), "住建局2020.txt").report_id
+    at = run("pages/8_report.py", db, {"id": str(rid)})
+    next(n for n in at.number_input if n.label == "更正为（数值）").set_value(20)
+    next(b for b in at.button if b.label == "保存更正").click().run()
+    assert any("请填写更正理由" in e.value for e in at.error)
+    assert Library(db).correction_history(rid) == []

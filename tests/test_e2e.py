@@ -493,3 +493,38 @@ def test_a_library_that_cannot_be_used_is_a_chinese_message_and_stays_untouched(
         server.stop()
     assert snapshot(path) == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["lib.sqlite3"]  # no journal, WAL or copy beside it
+
+
+def test_a_misread_value_corrected_and_undone_in_the_browser(tmp_path, browser):
+    """The 2020 report's 总计列 reads 19 where its outcomes add up to 20 (an R2 error): an official
+    corrects it with a reason, the finding goes, the cell is marked, the history says so; undone, the
+    finding is back."""
+    (tmp_path / "samples").mkdir()
+    shutil.copy(R2_REPORT, tmp_path / "samples" / R2_REPORT.name)
+    server = Server(tmp_path / "lib.sqlite3", tmp_path / "samples")
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.goto(server.url + "/report")
+        _ready(page)
+        playwright.expect(page.get_by_text("总计列为19", exact=False).first).to_be_visible()
+        page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("项目", exact=True)).first.click()
+        page.keyboard.type("（七）总计·全部申请人")
+        page.get_by_role("option", name="（七）总计·全部申请人", exact=False).first.click()
+        page.get_by_label("更正为（数值）").fill("20")
+        page.get_by_label("理由（必填）").fill("原文表三（七）总计·总计列为 20，解析读成 19")
+        page.get_by_role("button", name="保存更正").click()
+        _ready(page)
+        playwright.expect(page.get_by_text("已更正「", exact=False)).to_be_visible()
+        playwright.expect(page.get_by_text("原读数 19 → 20", exact=False)).to_be_visible()
+        playwright.expect(page.get_by_text("总计列为19", exact=False)).to_have_count(0)
+        marked = page.locator("[data-testid='stTable'] td").filter(has_text="20")
+        borders = [c.evaluate("e => getComputedStyle(e).borderLeftColor") for c in marked.all()]
+        assert "rgb(37, 99, 235)" in borders, borders  # the corrected cell's blue mark
+        _shot(page, "report-corrected")
+        page.get_by_role("button", name="撤销所选更正").click()
+        _ready(page)
+        playwright.expect(page.get_by_text("已撤销对「", exact=False)).to_be_visible()
+        playwright.expect(page.get_by_text("总计列为19", exact=False).first).to_be_visible()
+        _shot(page, "report-correction-undone")
+    finally:
+        server.stop()
