@@ -30,8 +30,9 @@ def flag_frame(wide: pd.DataFrame, keys) -> pd.DataFrame:
 
 
 def table_for(wide: pd.DataFrame, keys, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """What a chart's download holds: 机构, 年度, one column per metric headed with its unit, and
-    校验发现 naming the findings on those values (so a number never leaves without its caveat)."""
+    """What a chart's download holds: 机构, 年度, one column per metric headed with its unit, 校验发现
+    naming the findings on those values (so a number never leaves without its caveat), and 人工更正
+    when one of them was corrected by hand (with what was read before, and why)."""
     keys = [k for k in keys if k in wide]
     marks = flag_frame(wide, keys)
     out = pd.DataFrame({"机构": wide["agency"], "年度": wide["year"].astype("Int64")}, index=wide.index)
@@ -39,6 +40,10 @@ def table_for(wide: pd.DataFrame, keys, labels: dict[str, str] | None = None) ->
         label = (labels or {}).get(k) or METRICS[k].label
         out[f"{label}（{METRICS[k].unit}）"] = pd.to_numeric(wide[k], errors="coerce")
     out["校验发现"] = ["；".join(dict.fromkeys(m for m in row if m)) for row in marks.itertuples(index=False)]
+    notes = ["；".join(f"{METRICS[k].label}{c[k]}" for k in keys if k in c) for c in wide["corrected"]] \
+        if "corrected" in wide else []
+    if any(notes):
+        out["人工更正"] = notes
     return out.reset_index(drop=True)
 
 
@@ -91,6 +96,7 @@ def wide(reports: Sequence[R.Rowed]) -> pd.DataFrame:
         "published": [d.get("published") for d in details],
         "suspect": [frozenset(d.get("suspect") or ()) for d in details],
         "flags": [d.get("flags") or {} for d in details],
+        "corrected": [d.get("corrected") or {} for d in details],
         "unread": [frozenset(d.get("unread") or ()) for d in details]}, dtype=object)
     head.insert(0, "report_id", pd.Series([s.id for s in reports], dtype="int64"))
     head.insert(2, "year", pd.Series([s.year for s in reports], dtype=None if reports else "int64"))

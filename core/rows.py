@@ -120,6 +120,14 @@ def flags(report) -> dict[str, str]:
     return out
 
 
+def corrected(report) -> dict[str, str]:
+    """Cell → how an official corrected it by hand, in a few words: a chart's download and the briefing
+    carry it beside the value (which is the corrected one, not the one printed)."""
+    def shown(value, unread=False) -> str:
+        return "未读到" if unread else "空白" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    return {c.key: f"已人工更正（原读数 {shown(c.parsed, c.parsed_unread)}，理由：{c.reason}）" for c in report.corrections}
+
+
 def derived(f, doubted=frozenset()) -> dict[str, float | None]:
     """The derived metrics of one record (None where a denominator is zero or missing). A rate is
     never computed over a `doubted` cell: an implausible number, or a table that does not add up
@@ -210,6 +218,7 @@ def summarise(report: Report) -> Row:
     values["warnings"] = sum(w.severity == "warning" for w in report.warnings)
     numbers = np.array([_number(values.get(k)) for k in NUMBERS], dtype=_DTYPE)
     details = {"published": fields.get("meta.published"), "suspect": sorted(suspect), "flags": flagged,
+               "corrected": corrected(report),
                "unread": list(report.unread), "findings": [finding(w) for w in report.warnings]}
     return Row(numbers.tobytes(), json.dumps(details, ensure_ascii=False))
 

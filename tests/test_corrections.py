@@ -38,7 +38,10 @@ def test_a_correction_reruns_the_checks_reaches_the_tables_and_can_be_undone(r2)
     stored = lib.get(rid).report
     assert stored.fields[NATURAL] == 16 and [(c.key, c.value, c.parsed) for c in stored.corrections] == [(NATURAL, 16, 15)]
     assert "已人工更正" in stored.provenance[NATURAL].where  # the cell it was read from, marked
-    assert M.wide(lib.current_rows()).iloc[0][NATURAL] == 16  # what the charts and downloads read
+    wide = M.wide(lib.current_rows())
+    assert wide.iloc[0][NATURAL] == 16  # what the charts and downloads read
+    download = M.table_for(wide, [NATURAL, "applications.granted.natural"])
+    assert download["人工更正"].iloc[0] == f"{M.METRICS[NATURAL].label}已人工更正（原读数 15，理由：原文第 2 页表三（七）总计·自然人为 16，解析读成 15）"
     [made] = lib.correction_history(rid)
     assert (made.key, made.value, made.parsed, made.undone_at) == (NATURAL, 16, 15, None)
 
@@ -46,6 +49,7 @@ def test_a_correction_reruns_the_checks_reaches_the_tables_and_can_be_undone(r2)
     undone = lib.get(rid).report
     assert undone.fields[NATURAL] == 15 and undone.corrections == [] and any("自然人为15" in m for m in _errors(undone))
     assert M.wide(lib.current_rows()).iloc[0][NATURAL] == 15
+    assert "人工更正" not in M.table_for(M.wide(lib.current_rows()), [NATURAL])  # nothing corrected: no column
     assert lib.correction_history(rid)[0].undone_at is not None  # kept as history
 
 
