@@ -28,7 +28,8 @@ def overview(data: ui.Data, filters: ui.Filters) -> dict:
            "unbalanced": int((wide_all["errors"] > 0).sum()), "totals": {}, "grid": None, "warnings": None}
     for label, key in TOTALS.items():
         value = wide[key].sum(min_count=1) if key in wide else None
-        marked = [a for a, f in zip(wide["agency"], ui.M.flag_frame(wide, [key])[key]) if f] if key in wide else []
+        marked = [a for a, f in zip(wide["agency"], ui.M.flag_frame(wide, [key])[key]) if ui.M.is_finding(f)] \
+            if key in wide else []
         out["totals"][label] = (value, marked)
     grid = ui.M.coverage(wide_all)
     if not grid.empty:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.record import CORRECTED
+
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif"
 # no red among the agencies' colours: red marks a value with a finding on it (SUSPECT)
 PALETTE = ("#1f5fa8", "#d9822b", "#3c9d5d", "#4a4a4a", "#7b5ea7", "#8c6d46", "#c45b9b", "#6b7b8c",
@@ -32,7 +34,7 @@ SUSPECT = "#b8433f"  # a value from a table that does not add up, or one a plaus
 GRID = "#e6e9ee"
 HATCH = {"symbol": "rect", "rotation": 0.8, "dashArrayX": [1, 0], "dashArrayY": [2, 4],
          "color": "rgba(255,255,255,0.55)"}  # stripes over a marked bar: visible in grey print too
-FLAG_MARK = " ⚠"
+CORRECTED_COLOUR = "#2563eb"  # the outline of a value corrected by hand (the report page's mark too)
 ROOMY = 0.05  # a stacked segment shorter than this share of the axis has no room for its number
 FOOTNOTE_LINES = 4
 LINE = 16  # px of one footnote line
@@ -131,11 +133,23 @@ def _marks(flags: pd.DataFrame | None, key: str, n: int) -> list[str]:
     return _flags(flags, key) if flags is not None else [""] * n
 
 
+def _is_finding(flag: str) -> bool:
+    """A mark is a finding on the value, or (a note starting with CORRECTED) a correction by hand."""
+    return bool(flag) and not flag.startswith(CORRECTED)
+
+
+def _mark(flag: str) -> str:
+    """What follows a marked value's label: ⚠ for a finding on it, ✎ for a value corrected by hand."""
+    return " ⚠" if _is_finding(flag) else " ✎" if flag else ""
+
+
 def _marked(item: dict, flag: str, recolour: bool = True) -> dict:
-    """A bar of a marked value: hatched (and red, unless its colour names a category), so it stands
-    out on screen and on paper."""
-    if flag:
+    """A bar of a value with a finding: hatched (and red, unless its colour names a category), so it
+    stands out on screen and on paper; of a value corrected by hand: outlined in blue."""
+    if _is_finding(flag):
         item["itemStyle"] = {"color": SUSPECT, "decal": HATCH} if recolour else {"decal": HATCH}
+    elif flag:
+        item["itemStyle"] = {"borderColor": CORRECTED_COLOUR, "borderWidth": 2}
     return item
 
 
@@ -149,12 +163,15 @@ def _chart(title: str, subtitle: str, series: list[dict], height: int, flagged=(
     footnote: each marked value's agency and the finding on it (so a screenshot carries the reason
     with the number), at most FOOTNOTE_LINES lines, then how many more; then `extra`."""
     lines = []
-    if flagged:
-        seen = list(dict.fromkeys(flagged))
-        lines = ["⚠ 标记的数值来自表格不平衡或数值可疑的报告（数值按原文照录）："]
-        lines += [f"⚠ {who}：{_short(why)}" for who, why in seen[:FOOTNOTE_LINES]]
-        if len(seen) > FOOTNOTE_LINES:
-            lines.append(f"另有 {len(seen) - FOOTNOTE_LINES} 处，见「数据校验」")
+    seen = list(dict.fromkeys(flagged))
+    findings = [(who, why) for who, why in seen if _is_finding(why)]
+    fixed = [(who, why) for who, why in seen if not _is_finding(why)]
+    for marks, mark, head, more in ((findings, "⚠", "⚠ 标记的数值来自表格不平衡或数值可疑的报告（数值按原文照录）：", "见「数据校验」"),
+                                    (fixed, "✎", "✎ 标记的数值经人工更正（不是报告原文）：", "见各报告的「报告详情」")):
+        if marks:
+            lines += [head, *(f"{mark} {who}：{_short(why)}" for who, why in marks[:FOOTNOTE_LINES])]
+            if len(marks) > FOOTNOTE_LINES:
+                lines.append(f"另有 {len(marks) - FOOTNOTE_LINES} 处，{more}")
     if extra:
         lines += textwrap.wrap(extra, 80)
     foot = LINE * len(lines) + 12 if lines else 0
@@ -173,7 +190,7 @@ def _chart(title: str, subtitle: str, series: list[dict], height: int, flagged=(
     if lines:
         option["graphic"] = [{"type": "text", "left": 10, "bottom": 8, "silent": True,
                               "style": {"text": "\n".join(lines), "fontSize": 11, "lineHeight": LINE,
-                                        "fill": "#8a2a22" if flagged else "#555"}}]
+                                        "fill": "#8a2a22" if findings else "#1e3a8a" if fixed else "#555"}}]
     return Chart(option, height + legend_room + foot, f"{title}（{subtitle}）" if subtitle else title)
 
 
@@ -187,7 +204,7 @@ def ranked_bars(df: pd.DataFrame, label: str, unit: str, year: int | None, peer_
     axis, scale = value_axis(d["value"], unit, f"{label}（{unit}）")
     data = []
     for agency, v, f in zip(d["agency"], d["value"], flag):
-        shown = number(v, unit) + (FLAG_MARK if f else "")
+        shown = number(v, unit) + _mark(f)
         data.append(_marked({"value": _value(v, scale), "label": {"formatter": shown},
                              "tooltip": _tip(text(agency), f"{text(label)}：{shown}")}, f))
     series = {"type": "bar", "name": label, "data": data, "barMaxWidth": 24, "itemStyle": {"color": MAIN},
@@ -218,7 +235,7 @@ def grouped_bars(df: pd.DataFrame, labels: dict[str, str], year: int | None, tit
         marks = _marks(flags, key, len(df))
         data = []
         for agency, v, m in zip(df["agency"], df[key], marks):
-            shown = "—" if is_missing(v) else number(v, unit) + (FLAG_MARK if m else "")
+            shown = "—" if is_missing(v) else number(v, unit) + _mark(m)
             data.append(_marked({"value": 0 if is_missing(v) else _value(v, scale), "label": {"formatter": shown},
                                  "tooltip": _tip(text(agency), f"{text(labels[key])}：{shown}")}, m))
         series.append({"type": "bar", "name": labels[key], "data": data, "barMaxWidth": 18,
@@ -239,7 +256,7 @@ def heatmap(df: pd.DataFrame, labels: dict[str, str], year: int | None, flags: p
     for i, agency in enumerate(df["agency"]):
         for j, key in enumerate(keys):
             v, m = values.iat[i, j], marks[key][i]
-            shown = ("—" if is_missing(v) else number(v)) + (FLAG_MARK if m else "")
+            shown = ("—" if is_missing(v) else number(v)) + _mark(m)
             s = scaled.iat[i, j]
             data.append({"value": [j, i, -1 if is_missing(v) else 0.0 if is_missing(s) else round(float(s), 4)],
                          "label": {"formatter": shown},
@@ -307,10 +324,13 @@ def trend_lines(df: pd.DataFrame, label: str, unit: str, palette: dict[str, str]
         offset = (i - (n - 1) / 2) * dodge
         data, last = [], None
         for y, v, f in zip(years, d["value"], _flags(d)):
-            shown = number(v, unit) + (FLAG_MARK if f else "") if not is_missing(v) else "未入库"
+            shown = number(v, unit) + _mark(f) if not is_missing(v) else "未入库"
             item = {"value": [_at(y + offset), _value(v, scale)], "tooltip": _tip(f"{text(agency)}｜{y}年：{shown}")}
-            if f:
+            if _is_finding(f):
                 item.update(symbol=CROSS, symbolSize=13, itemStyle={"color": SUSPECT})
+            elif f:
+                item.update(itemStyle={"borderColor": CORRECTED_COLOUR, "borderWidth": 3})
+            if f:
                 flagged.append((f"{agency}·{y}年", f))
             data.append(item)
             if not is_missing(v):
@@ -398,10 +418,10 @@ def stacked(df: pd.DataFrame, categories: dict[str, str], title: str, year: int 
         data = []
         for agency, v, r, m in zip(d["agency"], values[key], raw[key], marks):
             roomy = v == v and v >= ROOMY * (100 if share else top)  # a narrower segment keeps its number to the tooltip
-            shown = (number(v, unit) if roomy and v else "") + (FLAG_MARK if m else "")
+            shown = (number(v, unit) if roomy and v else "") + _mark(m)
             data.append(_marked({"value": _value(v, scale) or 0, "label": {"formatter": shown},
                                  "tooltip": _tip(text(agency), f"{text(categories[key])}："
-                                                 + (f"{number(r)}件" if r == r else "—") + (FLAG_MARK if m else ""))}, m,
+                                                 + (f"{number(r)}件" if r == r else "—") + _mark(m))}, m,
                                 recolour=False))
         series.append({"type": "bar", "name": categories[key], "stack": "total", "data": data, "barMaxWidth": 26,
                        "label": {"show": True, "position": "inside", "fontSize": 11, "color": "#fff",

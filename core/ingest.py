@@ -13,7 +13,7 @@ from core.grid import Document, ReadError
 from core.parse import parse_document
 from core.readers import read_document
 from core.readers.text import parse_text
-from core.record import Correction, Provenance, Report
+from core.record import CORRECTED, Correction, Provenance, Report
 
 
 def ingest(data: bytes, name: str, corrections: Sequence[Correction] = ()) -> Report:
@@ -111,6 +111,6 @@ def _apply(parsed, correction: Correction) -> Correction:
     parsed.fields[key] = correction.value
     parsed.unreadable.discard(key)
     p = parsed.provenance.get(key)
-    parsed.provenance[key] = Provenance(f"{p.where}；已人工更正" if p else "人工更正", p.row if p else "",
+    parsed.provenance[key] = Provenance(f"{p.where}；{CORRECTED}" if p else CORRECTED, p.row if p else "",
                                         p.col if p else "", p.text if p else "")
     return replace(correction, parsed=was, parsed_unread=unread)

@@ -13,20 +13,32 @@ import pandas as pd
 
 from core import fields as F
 from core import rows as R
+from core.record import CORRECTED
 from core.rows import DERIVED, DERIVED_BY_KEY, Metric, inputs
 
 
 def flag_of(row, key: str) -> str:
-    """The finding on a metric of one `wide` row ('' when none): for a derived metric, the first
-    finding on any cell it is computed from."""
-    found = row.get("flags") or {}
-    return next((found[k] for k in inputs(key) if k in found), "")
+    """The mark on a metric of one `wide` row ('' when none): the finding on it (for a derived metric,
+    the first finding on any cell it is computed from), else how it was corrected by hand (a note that
+    starts with `CORRECTED`)."""
+    for notes in (row.get("flags") or {}, row.get("corrected") or {}):
+        note = next((notes[k] for k in inputs(key) if k in notes), "")
+        if note:
+            return note
+    return ""
+
+
+def is_finding(mark: str) -> bool:
+    """Whether a mark (`flag_of`) is a finding, not a correction by hand."""
+    return bool(mark) and not mark.startswith(CORRECTED)
 
 
 def flag_frame(wide: pd.DataFrame, keys) -> pd.DataFrame:
-    """For each row of a `wide` frame and each metric key: the finding on that value ('' when none)."""
+    """For each row of a `wide` frame and each metric key: the mark on that value ('' when none)."""
     found = list(wide["flags"]) if "flags" in wide else [{}] * len(wide)
-    return pd.DataFrame({k: [flag_of({"flags": f}, k) for f in found] for k in keys}, index=wide.index)
+    fixed = list(wide["corrected"]) if "corrected" in wide else [{}] * len(wide)
+    return pd.DataFrame({k: [flag_of({"flags": f, "corrected": c}, k) for f, c in zip(found, fixed)] for k in keys},
+                        index=wide.index)
 
 
 def table_for(wide: pd.DataFrame, keys, labels: dict[str, str] | None = None) -> pd.DataFrame:
@@ -39,7 +51,7 @@ def table_for(wide: pd.DataFrame, keys, labels: dict[str, str] | None = None) ->
     for k in keys:
         label = (labels or {}).get(k) or METRICS[k].label
         out[f"{label}（{METRICS[k].unit}）"] = pd.to_numeric(wide[k], errors="coerce")
-    out["校验发现"] = ["；".join(dict.fromkeys(m for m in row if m)) for row in marks.itertuples(index=False)]
+    out["校验发现"] = ["；".join(dict.fromkeys(m for m in row if is_finding(m))) for row in marks.itertuples(index=False)]
     notes = ["；".join(f"{METRICS[k].label}{c[k]}" for k in keys if k in c) for c in wide["corrected"]] \
         if "corrected" in wide else []
     if any(notes):
@@ -109,7 +121,8 @@ def series(df: pd.DataFrame, key: str) -> pd.DataFrame:
     keep = [c for c in ("report_id", "agency", "year", "template") if c in df] + ([key] if key in df else [])
     return tidy(df[keep].assign(
         suspect=df["suspect"] if "suspect" in df else [frozenset()] * len(df),
-        flags=df["flags"] if "flags" in df else [{}] * len(df)))
+        flags=df["flags"] if "flags" in df else [{}] * len(df),
+        corrected=df["corrected"] if "corrected" in df else [{}] * len(df)))
 
 
 def tidy(df: pd.DataFrame) -> pd.DataFrame:
@@ -123,8 +136,9 @@ def tidy(df: pd.DataFrame) -> pd.DataFrame:
     long = long[long["value"].notna()].copy()
     doubted = dict(zip(df["report_id"], df["suspect"]))
     long["suspect"] = [m in doubted.get(r, ()) for r, m in zip(long["report_id"], long["metric"])]
-    found = dict(zip(df["report_id"], df["flags"]))
-    long["flag"] = [next((found[r][k] for k in inputs(m) if k in found[r]), "") if found[r] else ""
+    marks = {r: {"flags": f, "corrected": c} for r, f, c in
+             zip(df["report_id"], df["flags"], df["corrected"] if "corrected" in df else [{}] * len(df))}
+    long["flag"] = [flag_of(marks[r], m) if marks[r]["flags"] or marks[r]["corrected"] else ""
                     for r, m in zip(long["report_id"], long["metric"])]
     long["label"] = long["metric"].map({k: METRICS[k].label for k in keys})
     long["unit"] = long["metric"].map({k: METRICS[k].unit for k in keys})

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Value = int | float | str | None
+CORRECTED = "已人工更正"  # how a value an official corrected by hand is named wherever it is shown
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import numpy as np
 
 from core import fields as F
 from core.checks import check_series, rule_name
-from core.record import Report, Warning
+from core.record import CORRECTED, Report, Warning
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def corrected(report) -> dict[str, str]:
     carry it beside the value (which is the corrected one, not the one printed)."""
     def shown(value, unread=False) -> str:
         return "未读到" if unread else "空白" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-    return {c.key: f"已人工更正（原读数 {shown(c.parsed, c.parsed_unread)}，理由：{c.reason}）" for c in report.corrections}
+    return {c.key: f"{CORRECTED}（原读数 {shown(c.parsed, c.parsed_unread)}，理由：{c.reason}）" for c in report.corrections}
 
 
 def derived(f, doubted=frozenset()) -> dict[str, float | None]:

@@ -130,3 +130,23 @@ def test_two_concurrent_corrections_of_one_report_lose_neither(r2):
     assert (fields[NATURAL], fields["applications.total.total"]) == (16, 20)
     errors = _errors(lib.get(rid).report)  # the record checked with both corrections
     assert not any(w.startswith("（七）总计·") for w in errors), errors
+
+
+def test_a_corrected_value_is_marked_in_charts_apart_from_findings(r2):
+    from core import charts as C
+    lib, rid = r2
+    key = "applications.granted.total"  # a cell of the unbalanced Table 3: its mark is the finding
+    lib.correct(rid, "proactive.regulations.made", 3, "原文表二规章本年新制作 3 件")
+    wide = M.wide(lib.current_rows())
+    marks = M.flag_frame(wide, ["proactive.regulations.made", key])
+    corrected, finding = marks.iloc[0]
+    assert corrected.startswith("已人工更正（原读数 0") and not M.is_finding(corrected)
+    assert M.is_finding(finding)  # a finding outranks a correction on the same value
+    table = wide[["agency", "proactive.regulations.made"]].rename(columns={"proactive.regulations.made": "value"})
+    option = C.ranked_bars(table.assign(flag=marks["proactive.regulations.made"]), "规章", "件", 2020).option
+    bar = option["series"][0]["data"][0]
+    assert bar["label"]["formatter"].endswith(" ✎") and bar["itemStyle"]["borderColor"] == C.CORRECTED_COLOUR
+    note = option["graphic"][0]["style"]["text"]
+    assert "✎ 标记的数值经人工更正" in note and "⚠" not in note
+    download = M.table_for(wide, ["proactive.regulations.made"])
+    assert download["校验发现"].iloc[0] == "" and download["人工更正"].iloc[0].startswith("规章")
