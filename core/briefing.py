@@ -35,8 +35,9 @@ from docx.shared import Cm, Pt, RGBColor
 
 from core import metrics as M
 from core import rows as R
-from core.charts import PALETTE, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE, SUSPECT, is_missing, number
+from core.charts import CORRECTED_COLOUR, PALETTE, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE, SUSPECT, is_missing, number
 from core.checks import rule_name
+from core.record import CORRECTED
 
 DEFAULT_TITLE = "政府信息公开工作年度报告对比简报"
 EAST_ASIAN_FONT = "Microsoft YaHei"  # w:eastAsia of every style; the font table gives Word a fallback
@@ -45,6 +46,7 @@ UNREAD = M.UNREAD  # 未读到: the parser did not find or could not read the ce
 BLANK = "空白"  # the report printed the cell empty (or 「/」「—」「无」)
 DASH = "—"  # a missing value in a table: never 0
 FLAG = "⚠"
+CORRECTED_MARK = "✎"  # a value corrected by hand (core.corrections), as the dashboard marks it
 NOT_IN_LIBRARY = M.NOT_IN_LIBRARY  # 未入库: a year the library does not hold, never "not published"
 
 KEY_FIGURES: tuple[tuple[str, str], ...] = (
@@ -154,6 +156,11 @@ class _Frames:
         if not isinstance(found, dict):
             return []
         return list(dict.fromkeys(found[k].split("：")[0] for k in R.inputs(key) if k in found))
+
+    def corrections(self, row, key: str) -> list[str]:
+        """How the cells behind a value were corrected by hand (`core.rows.corrected`), if they were."""
+        fixed = row.get("corrected") if row is not None and hasattr(row, "get") else None
+        return [fixed[k] for k in R.inputs(key) if k in fixed] if isinstance(fixed, dict) else []
 
     def missing_word(self, row, key: str) -> str:
         """未读到 when the record lists the cell as not read (or a warning names it or its table),
@@ -429,6 +436,7 @@ def _key_figures(doc, fr: _Frames, year: int | None) -> None:
         _shade(cell, "DCE6F2")
     _repeat_header(table.rows[0])
     flagged: dict[str, dict[str, list[str]]] = defaultdict(dict)  # agency → reason → columns
+    corrected: dict[str, list[str]] = defaultdict(list)  # agency → 「column（how it was corrected）」
     not_computed: dict[str, list[str]] = defaultdict(list)  # derived column → 「agency（why）」
     for agency in fr.agencies:
         row = fr.by_agency_year.get((agency, year))
@@ -452,11 +460,15 @@ def _key_figures(doc, fr: _Frames, year: int | None) -> None:
                 _cell(cell, DASH if word == BLANK else f"{DASH}（{UNREAD}）", colour="#6b7280")
                 continue
             text = number(value)
+            fixed = fr.corrections(row, key)
             if reasons:
                 text += f" {FLAG}"
                 for reason in reasons:
                     flagged[agency].setdefault(reason, []).append(SHORT[key])
-            _cell(cell, text, colour=SUSPECT if reasons else None)
+            elif fixed:
+                text += f" {CORRECTED_MARK}"
+            corrected[agency] += [f"{SHORT[key]}{note.removeprefix(CORRECTED)}" for note in fixed]
+            _cell(cell, text, colour=SUSPECT if reasons else CORRECTED_COLOUR if fixed else None)
         errors = fr.errors_of(row)
         _cell(cells[-1], str(errors), bold=errors > 0, colour=SEVERITY_COLOURS["error"] if errors else None)
     for row in table.rows:
@@ -469,6 +481,9 @@ def _key_figures(doc, fr: _Frames, year: int | None) -> None:
         parts = ["；".join(f"{reason}：{'、'.join(cols)}" for reason, cols in reasons.items()) for reasons in flagged.values()]
         _note(doc, f"{FLAG} 该数值所在的表格在报告中不平衡，或数值可疑（详见「三、校验发现」）："
               + "；".join(f"{agency}——{text}" for agency, text in zip(flagged, parts)) + "。")
+    if corrected:
+        _note(doc, f"{CORRECTED_MARK} 经人工更正的数值（不是报告原文）："
+              + "；".join(f"{agency}——{'、'.join(items)}" for agency, items in corrected.items()) + "。")
     for label, items in not_computed.items():
         _note(doc, f"{DASH}* {label}未计算：" + "；".join(items) + "。")
     _note(doc, f"「{DASH}」：报告中该格为空，或解析器未读到（标「{UNREAD}」），不是 0。"

@@ -150,3 +150,21 @@ def test_a_corrected_value_is_marked_in_charts_apart_from_findings(r2):
     assert "✎ 标记的数值经人工更正" in note and "⚠" not in note
     download = M.table_for(wide, ["proactive.regulations.made"])
     assert download["校验发现"].iloc[0] == "" and download["人工更正"].iloc[0].startswith("规章")
+
+
+def test_the_briefing_marks_a_corrected_value_and_says_what_was_read(r2):
+    import io
+
+    from docx import Document
+
+    from core import briefing as B
+    lib, rid = r2
+    lib.correct(rid, "review.total", 2, "原文表四行政复议总计为 2")
+    lib.correct(rid, "review.upheld", 2, "原文表四行政复议结果维持为 2")
+    rows = lib.current_rows()
+    pack = B.build_briefing(M.wide(rows), M.warnings_frame(rows, lib.series(rows)), B.BriefingScope(year=2020))
+    doc = Document(io.BytesIO(pack))
+    row = next(r for r in doc.tables[0].rows[1:] if r.cells[0].text == "市住建局")
+    assert "2 ✎" in [c.text for c in row.cells]  # 行政复议（件）
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "✎ 经人工更正的数值（不是报告原文）：市住建局——行政复议（原读数 0，理由：原文表四行政复议总计为 2）" in text
