@@ -43,6 +43,7 @@ PAGES = (
     ("pages/6_checks.py", "数据校验", ":material/rule:"),
     ("pages/7_upload.py", "上传报告", ":material/upload_file:"),
     ("pages/8_report.py", "报告详情", ":material/description:"),
+    ("pages/9_years.py", "年度对照", ":material/compare_arrows:"),
 )
 FILTER_KEYS = ("q", "region", "year", "template", "top")
 DATA_KEY = "data"  # ?data=demo | ?data=real: which library a page (and a bookmark) shows

@@ -24,7 +24,8 @@ from core.library import Library  # noqa: E402
 from core.synthetic import AGENCIES, SHAPES, make_report, render_text  # noqa: E402
 
 PAGES = ["app.py", "pages/1_compare.py", "pages/2_trends.py", "pages/3_applications.py", "pages/4_review.py",
-         "pages/5_fees.py", "pages/6_checks.py", "pages/7_upload.py", "pages/8_report.py"]
+         "pages/5_fees.py", "pages/6_checks.py", "pages/7_upload.py", "pages/8_report.py",
+         "pages/9_years.py"]
 
 
 def fill(lib: Library, n: int) -> float:

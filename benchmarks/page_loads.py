@@ -63,6 +63,7 @@ PAGES = {  # name -> bookmarked URL path (the filters a user would have in the U
     "checks": "/checks?year=2023",
     "upload": "/upload?year=2023",
     "report": "/report?year=2023",
+    "years": "/years?year=2023",
 }
 QUIET = 700  # ms without a DOM change after the script finished = the page is drawn
 

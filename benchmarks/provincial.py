@@ -30,7 +30,8 @@ from core.synthetic import AGENCIES, SHAPES, make_report, render_text  # noqa: E
 
 PAGES = {"app": "app.py", "compare": "pages/1_compare.py", "trends": "pages/2_trends.py",
          "applications": "pages/3_applications.py", "review": "pages/4_review.py", "fees": "pages/5_fees.py",
-         "checks": "pages/6_checks.py", "upload": "pages/7_upload.py", "report": "pages/8_report.py"}
+         "checks": "pages/6_checks.py", "upload": "pages/7_upload.py", "report": "pages/8_report.py",
+         "years": "pages/9_years.py"}
 YEARS = (2020, 2021, 2022, 2023, 2024)
 
 

@@ -14,8 +14,8 @@ from core.library import Library
 from core.synthetic import make_report, render_text
 
 PAGES = ["app.py", "pages/1_compare.py", "pages/2_trends.py", "pages/3_applications.py", "pages/4_review.py",
-         "pages/5_fees.py", "pages/6_checks.py", "pages/7_upload.py", "pages/8_report.py"]
-TITLES = ["总览", "机构对比", "年度趋势", "申请办理", "复议诉讼", "收费", "数据校验", "上传报告", "报告详情"]
+         "pages/5_fees.py", "pages/6_checks.py", "pages/7_upload.py", "pages/8_report.py", "pages/9_years.py"]
+TITLES = ["总览", "机构对比", "年度趋势", "申请办理", "复议诉讼", "收费", "数据校验", "上传报告", "报告详情", "年度对照"]
 
 
 def run(page: str, db, params: dict | None = None, data: str = "real") -> AppTest:
@@ -83,7 +83,7 @@ def empty(tmp_path):
 def test_every_page_on_the_bundled_library(bundled, page, title):
     at = run(page, bundled)
     assert at.title[0].value == title
-    if page not in ("pages/7_upload.py", "pages/8_report.py", "pages/6_checks.py"):
+    if page not in ("pages/7_upload.py", "pages/8_report.py", "pages/6_checks.py", "pages/9_years.py"):
         assert figures(at), "a chart is drawn"
         spec = figures(at)[0]
         assert "数据来源" in chart_title(spec)
@@ -693,3 +693,44 @@ def test_a_correction_without_a_reason_is_refused_on_the_page(tmp_path):
     next(b for b in at.button if b.label == "保存更正").click().run()
     assert any("请填写更正理由" in e.value for e in at.error)
     assert Library(db).correction_history(rid) == []
+
+
+def test_an_agency_this_year_against_last_year_cell_by_cell(tmp_path):
+    """年度对照: the 2024 report is the 2023 one with a row deleted (7 cells not read) — those are never
+    counted as changes, every other cell is unchanged; the agency's cross-year findings are shown."""
+    db = tmp_path / "years.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    lib.add(SAMPLE_TXT.read_bytes(), "2023.txt")
+    lib.add(damaged_text().replace("2023", "2024").encode(), "2024.txt")
+    at = run("pages/9_years.py", db)
+    counts = {m.label: m.value for m in at.metric}
+    assert counts["无法比较（未读到）"] == "7 格" and counts["增加"] == counts["减少"] == "0 格"
+    assert counts["上年空白、本年填报"] == counts["上年填报、本年空白"] == "0 格"
+    table3 = next(d.value for d in at.dataframe if any("重复申请" in i for i in d.value["项目"]))
+    repeat = table3[table3["项目"].str.contains("重复申请")]
+    assert set(repeat["2024年"]) == {"未读到"} and set(repeat["说明"]) == {"无法比较（未读到）"}
+    assert set(repeat["变化"]) == {""}
+    shown = [i for d in at.dataframe if "说明" in d.value for i in d.value["说明"]]
+    assert set(shown) == {"无法比较（未读到）"}  # only what changed or could not be compared, by default
+    next(t for t in at.toggle if t.label == "只显示有变化的格").set_value(False).run()
+    assert sum(len(d.value) for d in at.dataframe if "说明" in d.value) == 200  # every cell of the template
+
+
+def test_a_report_whose_numbers_are_all_last_years_is_pointed_out(tmp_path):
+    db = tmp_path / "copied.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    lib.add(SAMPLE_TXT.read_bytes(), "2023.txt")
+    lib.add(SAMPLE_TXT.read_text(encoding="utf-8").replace("2023", "2024").encode(), "2024.txt")
+    at = run("pages/9_years.py", db)
+    assert any("数值完全相同" in w.value and "照搬上年" in w.value for w in at.warning)
+
+
+def test_the_years_page_says_what_to_do_when_no_agency_has_two_years(tmp_path):
+    db = tmp_path / "one.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    lib.add(SAMPLE_TXT.read_bytes(), "2023.txt")
+    at = run("pages/9_years.py", db)
+    assert any("两个年度" in i.value for i in at.info)

@@ -528,3 +528,26 @@ def test_a_misread_value_corrected_and_undone_in_the_browser(tmp_path, browser):
         _shot(page, "report-correction-undone")
     finally:
         server.stop()
+
+
+def test_this_year_against_last_year_in_the_browser(tmp_path, browser):
+    """年度对照 of an agency whose 2024 report has a row the parser cannot find (7 cells 未读到) and one
+    number up: the headline counts, the colours of an increase and of a cell not compared."""
+    (tmp_path / "samples").mkdir()
+    lines = TXT.read_text(encoding="utf-8").splitlines(keepends=True)
+    later = "".join(line for line in lines if "重复申请" not in line).replace("2023", "2024")
+    later = later.replace("行政许可\t0\t\t", "行政许可\t5\t\t")
+    shutil.copy(TXT, tmp_path / "samples" / "湛河区住建局2023.txt")
+    (tmp_path / "samples" / "湛河区住建局2024.txt").write_text(later, encoding="utf-8")
+    server = Server(tmp_path / "lib.sqlite3", tmp_path / "samples")
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.goto(server.url + "/years")
+        _ready(page)
+        playwright.expect(page.get_by_role("heading", name="年度对照")).to_be_visible()
+        metrics = page.get_by_test_id("stMetric")
+        playwright.expect(metrics.filter(has_text="增加")).to_contain_text("1 格")
+        playwright.expect(metrics.filter(has_text="无法比较（未读到）")).to_contain_text("7 格")
+        _shot(page, "years")
+    finally:
+        server.stop()
