@@ -656,11 +656,16 @@ def test_after_another_sessions_write_a_slow_library_shows_its_frames_until_the_
     assert at.metric[1].value == "3" and not any("正在汇总最新数据" in c.value for c in at.caption)
 
 
-def test_a_value_is_corrected_on_the_report_page_the_checks_rerun_and_the_correction_is_undone(tmp_path):
+def _unbalanced_report(tmp_path) -> tuple:
+    """A library holding only the 2020 sample whose Table 3 does not add up, and that report's id."""
     db = tmp_path / "fix.sqlite3"
     lib = Library(db)
     lib.ensure_seeded(tmp_path)
-    rid = lib.add((ROOT / "sample_reports" / "002_b232cca7e491c758.txt").read_bytes(), "住建局2020.txt").report_id
+    return db, lib.add((ROOT / "sample_reports" / "002_b232cca7e491c758.txt").read_bytes(), "住建局2020.txt").report_id
+
+
+def test_a_value_is_corrected_on_the_report_page_the_checks_rerun_and_the_correction_is_undone(tmp_path):
+    db, rid = _unbalanced_report(tmp_path)
     at = run("pages/8_report.py", db, {"id": str(rid)})
     assert next(m for m in at.metric if m.label == "错误").value == "2"
     form_key = next(sb for sb in at.selectbox if sb.label == "项目")
@@ -684,10 +689,7 @@ def test_a_value_is_corrected_on_the_report_page_the_checks_rerun_and_the_correc
 
 
 def test_a_correction_without_a_reason_is_refused_on_the_page(tmp_path):
-    db = tmp_path / "fix.sqlite3"
-    lib = Library(db)
-    lib.ensure_seeded(tmp_path)
-    rid = lib.add((ROOT / "sample_reports" / "002_b232cca7e491c758.txt").read_bytes(), "住建局2020.txt").report_id
+    db, rid = _unbalanced_report(tmp_path)
     at = run("pages/8_report.py", db, {"id": str(rid)})
     next(n for n in at.number_input if n.label == "更正为（数值）").set_value(20)
     next(b for b in at.button if b.label == "保存更正").click().run()
