@@ -1,10 +1,12 @@
-"""One agency's report beside its report of an earlier year, cell by cell (年度对照): which numbers moved
-and by how much, which cells were filled in or left empty this time, which could not be compared.
-Reads two rows of a `metrics.wide` frame; pages and the briefing draw what it returns.
+"""One agency's report beside its report of an earlier year (年度对照): cell by cell, which numbers moved
+and by how much, which cells were filled in or left empty this time, which could not be compared; and
+section by section, how much of this year's prose was already in last year's — a copied 「存在的主要问题
+及改进情况」 shows at a glance. Reads two rows of a `metrics.wide` frame and two records' `sections`.
 """
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -62,3 +64,34 @@ def summary(changes: pd.DataFrame) -> dict[str, int]:
     """How many cells of each kind (for the page's headline)."""
     counts = changes["kind"].value_counts()
     return {kind: int(counts.get(kind, 0)) for kind in CHANGE_WORDS}
+
+
+SECTION_NAMES = {"一": "总体情况", "二": "主动公开政府信息情况", "三": "收到和处理政府信息公开申请情况",
+                 "四": "政府信息公开行政复议、行政诉讼情况", "五": "存在的主要问题及改进情况", "六": "其他需要报告的事项"}
+COPIED = 0.8  # a sentence with this share of its 3-grams in last year's section counts as copied
+_SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")
+
+
+def _grams(text: str) -> set[str]:
+    """The text's character 3-grams, whitespace (a PDF's line breaks) left out."""
+    t = re.sub(r"\s+", "", text)
+    return {t[i:i + 3] for i in range(len(t) - 2)}
+
+
+def similarity(before: str, now: str) -> float | None:
+    """The share of this year's character 3-grams that last year's text also has: 1.0 for a copy, near 0
+    for new text; None when this year's text is too short to say."""
+    grams = _grams(now)
+    return len(grams & _grams(before)) / len(grams) if grams else None
+
+
+def passages(before: str, now: str) -> list[tuple[str, bool]]:
+    """This year's text as (sentence, copied): copied when at least COPIED of its 3-grams are in last
+    year's text."""
+    old = _grams(before)
+    out = []
+    for sentence in _SENTENCE_END.split(re.sub(r"\s*\n\s*", "", now)):
+        if sentence.strip():
+            grams = _grams(sentence)
+            out.append((sentence, bool(grams) and len(grams & old) / len(grams) >= COPIED))
+    return out

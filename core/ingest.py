@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from core import fields as F
+from core import narrative
 from core.checks import check_report
 from core.grid import Document, ReadError
 from core.parse import parse_document
@@ -100,7 +101,22 @@ def _checked(parsed, name: str, corrections: Sequence[Correction] = ()) -> Repor
     order = {"error": 0, "warning": 1, "info": 2}
     warnings.sort(key=lambda w: order.get(w.severity, 3))
     unread = [k for k in F.template_keys(parsed.template) if k in parsed.unreadable and parsed.fields.get(k) is None]
-    return Report(name, parsed.fields, warnings, parsed.provenance, unread=unread, corrections=applied)
+    return Report(name, parsed.fields, warnings, parsed.provenance, unread=unread, corrections=applied,
+                  sections=sections_of(parsed.narrative))
+
+
+SECTIONS = "一二三四五六"
+MAX_SECTION_CHARS = 20_000  # a report's section is a few hundred to a few thousand characters
+
+
+def sections_of(paras) -> dict[str, str]:
+    """The prose of each of the template's sections 一…六 that the document has (headings not included)."""
+    out = {}
+    for number in SECTIONS:
+        text = "\n".join(p.text for p in narrative.section(paras, number)).strip()
+        if text:
+            out[number] = text[:MAX_SECTION_CHARS]
+    return out
 
 
 def _apply(parsed, correction: Correction) -> Correction:

@@ -72,6 +72,9 @@ class Report:
     # every rule over them says 「无法核验」. A cell the report left blank is not here.
     unread: list[str] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)  # the corrections applied to `fields`
+    # the prose of the template's sections 一…六 (kept by the library, not printed by the command line):
+    # what 年度对照 compares with another year's report
+    sections: dict[str, str] = field(default_factory=dict)
 
     def completeness(self) -> tuple[int, int]:
         """(cells read, cells the template has) over Tables 2–4: the report's 完整度."""
@@ -97,6 +100,8 @@ class Report:
         listing reports need not read the second."""
         d = self.to_json()
         provenance = d.pop("provenance", {})
+        if self.sections:
+            d["sections"] = self.sections
         return json.dumps(d, ensure_ascii=False), json.dumps(provenance, ensure_ascii=False)
 
     @classmethod
@@ -110,6 +115,7 @@ class Report:
             {k: Provenance(**p) for k, p in (d.get("provenance") or {}).items()},
             unread=list(d.get("unread") or []),
             corrections=[Correction(**c) for c in d.get("corrections") or []],
+            sections=dict(d.get("sections") or {}),
         )
 
 

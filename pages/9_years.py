@@ -1,5 +1,6 @@
 """年度对照: one agency's report beside its report of an earlier year, cell by cell — what moved and by
-how much, what was filled in or left empty — with the cross-year findings (R5, R7, R8) of the pair."""
+how much, what was filled in or left empty — with the cross-year findings (R5, R7, R8) of the pair, and
+section by section how much of the prose is last year's."""
 from functools import partial
 
 import pandas as pd
@@ -57,6 +58,7 @@ def compared(data: ui.Data, filters: ui.Filters, base_id: int, this_id: int, cha
         changes = changes[~changes["kind"].isin(["same", "blank", "other_template"])]
         if changes.empty:
             steps.append(partial(st.info, "没有数值变化或无法比较的格。关闭上方「只显示有变化的格」可查看全部。"))
+    steps += prose(ui.lib().get(base_id).report.sections, ui.lib().get(this_id).report.sections, before, now)
     for table, rows in changes.groupby("table", sort=False):
         shown = pd.DataFrame({"项目": rows["item"], before: rows["before"], now: rows["now"],
                               "变化": [("" if c is None or pd.isna(c) else "0" if c == 0 else f"{c:+,.0f}"
@@ -68,6 +70,34 @@ def compared(data: ui.Data, filters: ui.Filters, base_id: int, this_id: int, cha
                   partial(st.dataframe, shown.style.apply(lambda _, s=styles: s, axis=None), hide_index=True,
                           height="content")]
     return steps
+
+
+def prose(before: dict[str, str], now: dict[str, str], base_label: str, this_label: str) -> list[ui.Step]:
+    """Each section's share of text already in last year's, a copied 第五部分 pointed out, and this year's
+    text with its new sentences highlighted."""
+    if not before and not now:
+        return []
+    steps: list[ui.Step] = [partial(st.subheader, "正文对照"), partial(
+        st.caption, f"相同文字的比例：{this_label}该部分的文字（每三个连续的字为一段）有多少也出现在{base_label}同一部分中。"
+                    "展开可看本年全文：浅蓝底为新写的句子，其余为与上年基本相同的句子。")]
+    for number, name in Y.SECTION_NAMES.items():
+        a, b = before.get(number, ""), now.get(number, "")
+        if not b:
+            if a:
+                steps.append(partial(st.caption, f"第{number}部分「{name}」：{this_label}报告中没有这一部分的文字（{base_label}有）。"))
+            continue
+        share = Y.similarity(a, b)
+        title = f"第{number}部分「{name}」：与{base_label}相同的文字约 {share:.0%}" if share is not None else f"第{number}部分「{name}」"
+        if number == "五" and share is not None and share >= Y.COPIED:
+            steps.append(partial(st.warning, f"{title}。「存在的主要问题及改进情况」与上年高度相似，请核实是否照搬上年。"))
+        text = "".join(ui.md(part) if copied else f":blue-background[{ui.md(part)}]" for part, copied in Y.passages(a, b))
+        steps.append(partial(_expander, title, text))
+    return steps
+
+
+def _expander(title: str, text: str) -> None:
+    with st.expander(title):
+        st.markdown(text)
 
 
 data, filters = ui.frame("年度对照")

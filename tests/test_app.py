@@ -3,6 +3,7 @@ empty one: no exception, the key elements present, filters change what is shown.
 import json
 import os
 import random
+import re
 import sqlite3
 import time
 
@@ -316,7 +317,6 @@ def test_a_record_stored_before_unread_existed_shows_its_unreadable_cells(tmp_pa
 # ---- text from users and documents is never Markdown ------------------------------------------------
 
 import html  # noqa: E402
-import re  # noqa: E402
 
 from streamlit.runtime.uploaded_file_manager import UploadedFile  # noqa: E402
 
@@ -727,6 +727,9 @@ def test_a_report_whose_numbers_are_all_last_years_is_pointed_out(tmp_path):
     lib.add(SAMPLE_TXT.read_text(encoding="utf-8").replace("2023", "2024").encode(), "2024.txt")
     at = run("pages/9_years.py", db)
     assert any("数值完全相同" in w.value and "照搬上年" in w.value for w in at.warning)
+    assert any("第五部分「存在的主要问题及改进情况」：与2023年相同的文字约 100%" in w.value for w in at.warning)
+    # the year in its text changed, the rest is last year's
+    assert any(re.fullmatch(r"第一部分「总体情况」：与2023年相同的文字约 (9\d|100)%", e.label) for e in at.expander)
 
 
 def test_the_years_page_says_what_to_do_when_no_agency_has_two_years(tmp_path):

@@ -531,8 +531,8 @@ def test_a_misread_value_corrected_and_undone_in_the_browser(tmp_path, browser):
 
 
 def test_this_year_against_last_year_in_the_browser(tmp_path, browser):
-    """年度对照 of an agency whose 2024 report has a row the parser cannot find (7 cells 未读到) and one
-    number up: the headline counts, the colours of an increase and of a cell not compared."""
+    """年度对照 of an agency whose 2024 report has a row the parser cannot find (7 cells 未读到), one
+    number up and last year's prose: the headline counts, a copied 第五部分 pointed out."""
     (tmp_path / "samples").mkdir()
     lines = TXT.read_text(encoding="utf-8").splitlines(keepends=True)
     later = "".join(line for line in lines if "重复申请" not in line).replace("2023", "2024")
@@ -548,6 +548,10 @@ def test_this_year_against_last_year_in_the_browser(tmp_path, browser):
         metrics = page.get_by_test_id("stMetric")
         playwright.expect(metrics.filter(has_text="增加")).to_contain_text("1 格")
         playwright.expect(metrics.filter(has_text="无法比较（未读到）")).to_contain_text("7 格")
+        # its prose is last year's (only the year changed): 第五部分 is pointed out, the text shown on request
+        playwright.expect(page.get_by_text("与上年高度相似", exact=False)).to_be_visible()
+        page.get_by_text("第一部分「总体情况」", exact=False).first.click()
+        playwright.expect(page.locator("[data-testid='stExpanderDetails']").first).to_be_visible()
         _shot(page, "years")
     finally:
         server.stop()
