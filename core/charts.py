@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.record import CORRECTED
+from core.record import is_finding
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif"
 # no red among the agencies' colours: red marks a value with a finding on it (SUSPECT)
@@ -133,20 +133,15 @@ def _marks(flags: pd.DataFrame | None, key: str, n: int) -> list[str]:
     return _flags(flags, key) if flags is not None else [""] * n
 
 
-def _is_finding(flag: str) -> bool:
-    """A mark is a finding on the value, or (a note starting with CORRECTED) a correction by hand."""
-    return bool(flag) and not flag.startswith(CORRECTED)
-
-
 def _mark(flag: str) -> str:
     """What follows a marked value's label: ⚠ for a finding on it, ✎ for a value corrected by hand."""
-    return " ⚠" if _is_finding(flag) else " ✎" if flag else ""
+    return " ⚠" if is_finding(flag) else " ✎" if flag else ""
 
 
 def _marked(item: dict, flag: str, recolour: bool = True) -> dict:
     """A bar of a value with a finding: hatched (and red, unless its colour names a category), so it
     stands out on screen and on paper; of a value corrected by hand: outlined in blue."""
-    if _is_finding(flag):
+    if is_finding(flag):
         item["itemStyle"] = {"color": SUSPECT, "decal": HATCH} if recolour else {"decal": HATCH}
     elif flag:
         item["itemStyle"] = {"borderColor": CORRECTED_COLOUR, "borderWidth": 2}
@@ -164,8 +159,8 @@ def _chart(title: str, subtitle: str, series: list[dict], height: int, flagged=(
     with the number), at most FOOTNOTE_LINES lines, then how many more; then `extra`."""
     lines = []
     seen = list(dict.fromkeys(flagged))
-    findings = [(who, why) for who, why in seen if _is_finding(why)]
-    fixed = [(who, why) for who, why in seen if not _is_finding(why)]
+    findings = [(who, why) for who, why in seen if is_finding(why)]
+    fixed = [(who, why) for who, why in seen if not is_finding(why)]
     for marks, mark, head, more in ((findings, "⚠", "⚠ 标记的数值来自表格不平衡或数值可疑的报告（数值按原文照录）：", "见「数据校验」"),
                                     (fixed, "✎", "✎ 标记的数值经人工更正（不是报告原文）：", "见各报告的「报告详情」")):
         if marks:
@@ -326,7 +321,7 @@ def trend_lines(df: pd.DataFrame, label: str, unit: str, palette: dict[str, str]
         for y, v, f in zip(years, d["value"], _flags(d)):
             shown = number(v, unit) + _mark(f) if not is_missing(v) else "未入库"
             item = {"value": [_at(y + offset), _value(v, scale)], "tooltip": _tip(f"{text(agency)}｜{y}年：{shown}")}
-            if _is_finding(f):
+            if is_finding(f):
                 item.update(symbol=CROSS, symbolSize=13, itemStyle={"color": SUSPECT})
             elif f:
                 item.update(itemStyle={"borderColor": CORRECTED_COLOUR, "borderWidth": 3})

@@ -6,8 +6,9 @@ A report is one agency-year: another file of the same agency and year (another f
 edition) is a version of it, and `current()` gives each agency-year once (its latest upload); agency
 names are grouped as core.agencies says, with the merges and splits made by hand.
 
-Every write is one transaction after the parse has finished, so a failed parse or a crash mid-upload
-leaves the library as it was, and concurrent writers (sessions of one dashboard, other dashboards,
+Every write is one transaction after the parse has finished (a correction, and a re-parse of one report,
+parse inside theirs: the report is parsed with every correction in force), so a failed parse or a crash
+mid-upload leaves the library as it was, and concurrent writers (sessions of one dashboard, other dashboards,
 importers) take turns instead of losing writes. Each write also keeps what pages read instead of
 working it out over every report: the cross-year findings of the agencies it changed, and the
 generation counter that tells the pages' caches to reload. Every database problem is a `LibraryError`

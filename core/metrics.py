@@ -13,8 +13,8 @@ import pandas as pd
 
 from core import fields as F
 from core import rows as R
-from core.record import CORRECTED
-from core.rows import DERIVED, DERIVED_BY_KEY, Metric, inputs
+from core.record import is_finding  # noqa: F401 (pages ask it of flag_of's marks)
+from core.rows import DERIVED, DERIVED_BY_KEY, UNREAD, Metric, inputs
 
 
 def flag_of(row, key: str) -> str:
@@ -26,11 +26,6 @@ def flag_of(row, key: str) -> str:
         if note:
             return note
     return ""
-
-
-def is_finding(mark: str) -> bool:
-    """Whether a mark (`flag_of`) is a finding, not a correction by hand."""
-    return bool(mark) and not mark.startswith(CORRECTED)
 
 
 def flag_frame(wide: pd.DataFrame, keys) -> pd.DataFrame:
@@ -217,7 +212,6 @@ class TemplateTable:
     keys: pd.DataFrame
 
 
-UNREAD = "未读到"  # how a cell the parser did not find or could not read is shown
 
 
 def unread_cells(report) -> set[str]:

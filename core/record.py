@@ -11,6 +11,12 @@ Value = int | float | str | None
 CORRECTED = "已人工更正"  # how a value an official corrected by hand is named wherever it is shown
 
 
+def is_finding(mark: str) -> bool:
+    """Whether a value's mark (a chart's ⚠ or ✎) is a finding on it, not a correction by hand (whose note
+    starts with CORRECTED)."""
+    return bool(mark) and not mark.startswith(CORRECTED)
+
+
 @dataclass(frozen=True)
 class Warning:
     """One finding: `rule` is R1–R9 or a short id (short_row, missing_table, …), `keys` the fields."""

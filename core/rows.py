@@ -120,12 +120,19 @@ def flags(report) -> dict[str, str]:
     return out
 
 
+UNREAD = "未读到"  # how a cell the parser did not find or could not read is shown
+
+
+def shown_value(value, unread: bool = False) -> str:
+    """One cell's value in words: the number, 空白 for a cell the report left empty, or 未读到."""
+    return UNREAD if unread else "空白" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def corrected(report) -> dict[str, str]:
     """Cell → how an official corrected it by hand, in a few words: a chart's download and the briefing
     carry it beside the value (which is the corrected one, not the one printed)."""
-    def shown(value, unread=False) -> str:
-        return "未读到" if unread else "空白" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-    return {c.key: f"{CORRECTED}（原读数 {shown(c.parsed, c.parsed_unread)}，理由：{c.reason}）" for c in report.corrections}
+    return {c.key: f"{CORRECTED}（原读数 {shown_value(c.parsed, c.parsed_unread)}，理由：{c.reason}）"
+            for c in report.corrections}
 
 
 def derived(f, doubted=frozenset()) -> dict[str, float | None]:

@@ -10,10 +10,12 @@ import ui
 from core import corrections
 from core import fields as F
 from core import metrics as M
+from core.charts import CORRECTED_COLOUR
 from core.checks import rule_name
 from core.library import CorrectionRefused, StoredReport
+from core.rows import shown_value
 
-CORRECTED_STYLE = "border-left: 4px solid #2563eb; font-weight: 600"  # a value an official corrected by hand
+CORRECTED_STYLE = f"border-left: 4px solid {CORRECTED_COLOUR}; font-weight: 600"  # a value an official corrected by hand
 HIGHLIGHT = {"error": "background-color: #f8d0cb", "warning": "background-color: #fbe7b0", "info": "background-color: #eef1f5"}
 # a cell not read at all: grey italics on a hatched background, unlike a blank (white) cell
 UNREAD_STYLE = ("color: #6b7280; font-style: italic; white-space: nowrap; min-width: 4em; background-color: #eceef1; "
@@ -138,10 +140,6 @@ with left:
     st.caption("红色：该单元格所在的行或列不满足模板的勾稽规则；黄色：缺格、无法识别或可疑；浅蓝灰：提示；"
                "空白：报告中该格为空或为「/」「—」「无」；灰色斜纹底的「未读到」：解析器未找到该行或无法识别该格"
                "（不是报告留空），涉及它的规则「无法核验」，不计为错误；蓝色左边线：已人工更正（见下方「人工更正」）。")
-
-
-def shown_value(value, unread: bool = False) -> str:
-    return M.UNREAD if unread else "空白" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 st.subheader("人工更正")
