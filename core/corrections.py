@@ -14,7 +14,8 @@ from core import fields as F
 from core.record import Correction, Report, Value
 from core.store import Connection
 
-META = {"meta.agency": "机构名称", "meta.year": "报告年度"}
+META = {"meta.agency": "机构名称", "meta.year": "报告年度", "meta.template": "表格模板"}
+TEMPLATES = {"2021": "2021 年格式", "2019": "2019 年试行格式"}
 MAX_REASON_CHARS = 200
 MAX_AGENCY_CHARS = 60
 
@@ -37,7 +38,8 @@ def label(key: str) -> str:
 
 
 def correctable(template: str) -> list[str]:
-    """The keys an official may correct: the agency, the year and every cell of the report's template."""
+    """The keys an official may correct: the agency, the year, the template and every cell of the
+    report's template (a corrected template reads the tables again by its rows)."""
     return [*META, *F.template_keys(template)]
 
 
@@ -52,6 +54,9 @@ def problem(key: str, value: Value, reason: str, template: str) -> str | None:
     if key == "meta.agency":
         if not isinstance(value, str) or not value.strip() or len(value) > MAX_AGENCY_CHARS:
             return f"机构名称不能为空，且不超过 {MAX_AGENCY_CHARS} 个字。"
+    elif key == "meta.template":
+        if value not in TEMPLATES:
+            return "表格模板应为「2021」（国办公开办函〔2021〕30号）或「2019」（2019 年试行格式）。"
     elif key == "meta.year":
         if not isinstance(value, int) or isinstance(value, bool) or not 2008 <= value <= 2100:
             return "报告年度应为 2008 至 2100 之间的整数。"
@@ -100,3 +105,14 @@ def history(db: Connection, report_id: int) -> list[Made]:
         parsed = json.loads(r[3])
         out.append(Made(r[0], r[1], json.loads(r[2]), parsed.get("value"), bool(parsed.get("unread")), r[4], r[5], r[6]))
     return out
+
+
+def status(made: Made, applied: list[Correction]) -> str:
+    """A correction's state in words, given the corrections the report's record applies."""
+    if made.undone_at:
+        return "已撤销"
+    if any(c.id == made.id for c in applied):
+        return "生效"
+    if any(c.key == made.key for c in applied):
+        return "已被更新的更正取代"
+    return "未应用（当前模板没有此格）"

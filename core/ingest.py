@@ -10,6 +10,7 @@ from dataclasses import replace
 from core import fields as F
 from core import narrative
 from core.checks import check_report
+from core.corrections import correctable
 from core.grid import Document, ReadError
 from core.parse import parse_document
 from core.readers import read_document
@@ -82,8 +83,10 @@ def ingest_text(text: str, name: str = "粘贴的文本") -> Report:
 
 def report_from_document(doc: Document, name: str, corrections: Sequence[Correction] = ()) -> Report:
     """Parse and check a read document; a failure in either is a Report with `error`, not a raise."""
+    given = {c.key: c.value for c in corrections}
     try:
-        return _checked(parse_document(doc), name, corrections)
+        parsed = parse_document(doc, template=given.get("meta.template"), year=given.get("meta.year"))
+        return _checked(parsed, name, corrections)
     except RecursionError:
         return Report(name, error=f"{name}：文件结构嵌套过深，无法解析，未读取。")
     except Exception:  # a parser bug on a strange document: this file fails, the batch goes on
@@ -95,7 +98,8 @@ def _checked(parsed, name: str, corrections: Sequence[Correction] = ()) -> Repor
     table_keys = [k for k in parsed.fields if not k.startswith("meta.")]
     if not table_keys and "meta.year" not in parsed.fields:
         return Report(name, error=f"{name}：没有找到政府信息公开工作年度报告的内容（标题、年度和统计表格都没有识别到），请确认上传的是年度报告。")
-    applied = [_apply(parsed, c) for c in corrections]
+    # a cell's correction stays in force but is not applied while a corrected template has no such cell
+    applied = [_apply(parsed, c) for c in corrections if c.key in correctable(parsed.template)]
     warnings = list(parsed.warnings)
     warnings += check_report(parsed.fields, parsed.template, parsed.unreadable, parsed.narrative)
     order = {"error": 0, "warning": 1, "info": 2}
@@ -124,6 +128,8 @@ def _apply(parsed, correction: Correction) -> Correction:
     say what the parser read."""
     key = correction.key
     was, unread = parsed.fields.get(key), key in parsed.unreadable
+    if key == "meta.template":
+        was, unread = parsed.template_read, parsed.template_read is None
     parsed.fields[key] = correction.value
     parsed.unreadable.discard(key)
     p = parsed.provenance.get(key)

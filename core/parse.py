@@ -33,8 +33,9 @@ T2021_HEADER_WORDS = ("制发件数", "废止件数", "现行有效", "本年处
 class _Parser:
     """One document's reading: sorts its rows into the tables and reads Tables 2 and 4 and the prose."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, year: int | None = None) -> None:
         self.doc = doc
+        self.year = year  # the year as an official corrected it, if one did
         self.out = Parsed()
         self.fee_tables: list[Table] = []  # small tables under section 六: the processing-fee table
         self.template_known = True  # False when neither the tables nor the year tell the template
@@ -82,7 +83,8 @@ class _Parser:
             return evidence
         title, period, signed = self._title, self._period, self._signature[1]
         # a report is signed early in the year after the one it covers
-        year = title[1] if title else period[0] if period else int(signed[:4]) - 1 if signed else None
+        year = self.year or (title[1] if title else period[0] if period else
+                             int(signed[:4]) - 1 if signed else None)
         if year is None:
             self.template_known = False
             self.out.warn("template_from_year", "info", ["meta.template"],
@@ -256,6 +258,7 @@ class _Parser:
             self.out.fields["meta.template"] = template
         if sig_date:
             self.out.set_meta("meta.published", sig_date, date_where, "落款日期")
+        year = self.year or year
         if year and template == "2019" and year >= 2021:
             self.out.warn("template_year", "warning", ["meta.template"],
                       f"{year} 年度报告使用了 2019 年试行格式的表格（自 2021 年度起应使用国办公开办函〔2021〕30号格式）。")
@@ -371,11 +374,19 @@ def _row_kind(row: TableRow) -> str | None:
     return None
 
 
-def parse_document(doc: Document) -> Parsed:
-    """Every field the document shows, with provenance and the parser's own warnings."""
-    p = _Parser(doc)
+def parse_document(doc: Document, template: str | None = None, year: int | None = None) -> Parsed:
+    """Every field the document shows, with provenance and the parser's own warnings. `template` and
+    `year` are an official's corrections (core.corrections), when made: the tables are read by a
+    corrected template, and a corrected year decides the template where the tables' words do not."""
+    p = _Parser(doc, year)
     kinds = p.classify()
-    template = p.template(kinds["T2"], kinds["T3"])
+    chosen = p.template(kinds["T2"], kinds["T3"])
+    if template:
+        p.out.template_read = chosen if p.template_known else None
+        p.out.warnings = [w for w in p.out.warnings if w.rule != "template_from_year"]
+        p.template_known = True
+    else:
+        template = chosen
     p.out.template = template
     p.table2(kinds["T2"], template)
     T3.Table3(p.out, template).read(kinds["T3"])

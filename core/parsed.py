@@ -23,6 +23,7 @@ class Parsed:
     # evaluated; `unread` is the same set as the record lists it
     unreadable: set[str] = field(default_factory=set)
     template: str = "2021"
+    template_read: str | None = None  # the parser's own choice, where an official's correction overrode it
     narrative: list[Paragraph] = field(default_factory=list)
     # rows whose run of digits was cut by the template's arithmetic (said once, in an info note)
     joined: list[str] = field(default_factory=list)

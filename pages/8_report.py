@@ -155,7 +155,7 @@ if history:
         "项目": [corrections.label(h.key) for h in history],
         "原读数": [shown_value(h.parsed, h.parsed_unread) for h in history],
         "更正为": [shown_value(h.value) for h in history], "理由": [h.reason for h in history],
-        "状态": ["已撤销" if h.undone_at else "生效" for h in history]}), hide_index=True)
+        "状态": [corrections.status(h, report.corrections) for h in history]}), hide_index=True)
     in_force = {h.id: h for h in history if not h.undone_at}
     if in_force:
         undo_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -176,12 +176,17 @@ with st.expander("更正一个数值", expanded=not history):
         number = st.number_input("更正为（数值）", min_value=0.0, value=None, step=1.0, format="%g",
                                  placeholder="表格数值或年度")
         text = st.text_input("更正为（机构名称）", placeholder="仅更正机构名称时填写")
+        template = st.selectbox("更正为（表格模板）", list(corrections.TEMPLATES), index=None,
+                                format_func=corrections.TEMPLATES.get, placeholder="仅更正表格模板时选择",
+                                help="按所选模板的行和列重新读取全部表格")
         blank = st.checkbox("报告中该格为空白")
         reason = st.text_input("理由（必填）", placeholder="如：原文第 3 页表三该格为 12，解析读成 2")
         if st.form_submit_button("保存更正", type="primary"):
-            value = (text.strip() if key == "meta.agency" else None if blank or number is None
-                     else int(number) if float(number).is_integer() else number)
-            if key != "meta.agency" and not blank and number is None:
+            value = (text.strip() if key == "meta.agency" else template if key == "meta.template"
+                     else None if blank or number is None else int(number) if float(number).is_integer() else number)
+            if key == "meta.template" and template is None:
+                st.error("请选择更正后的表格模板。")
+            elif key not in ("meta.agency", "meta.template") and not blank and number is None:
                 st.error("请填写更正后的数值，或勾选「报告中该格为空白」。")
             else:
                 try:

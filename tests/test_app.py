@@ -697,6 +697,25 @@ def test_a_correction_without_a_reason_is_refused_on_the_page(tmp_path):
     assert Library(db).correction_history(rid) == []
 
 
+def test_the_template_is_corrected_on_the_report_page_and_the_tables_read_again(tmp_path):
+    db = tmp_path / "template.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    mixed = SAMPLE_TXT.read_text(encoding="utf-8").replace("本年度止件数", "本年增/减", 1)  # one header the 2019 way
+    rid = lib.add(mixed.encode(), "混合表头.txt").report_id
+    at = run("pages/8_report.py", db, {"id": str(rid)})
+    assert next(m for m in at.metric if m.label == "模板").value == "2019年格式"
+    next(sb for sb in at.selectbox if sb.label == "项目").select("meta.template")
+    next(b for b in at.button if b.label == "保存更正").click().run()
+    assert any("请选择更正后的表格模板" in e.value for e in at.error)
+    next(sb for sb in at.selectbox if sb.label == "更正为（表格模板）").select("2021")
+    next(t for t in at.text_input if t.label == "理由（必填）").input("表格为 2021 年格式")
+    next(b for b in at.button if b.label == "保存更正").click().run()
+    assert not at.exception and next(m for m in at.metric if m.label == "模板").value == "2021年格式"
+    assert any("表格模板** 已人工更正：原读数 2019 → 2021" in i.value for i in at.info)
+    assert Library(db).get(rid).report.completeness() == (200, 200)
+
+
 def test_an_agency_this_year_against_last_year_cell_by_cell(tmp_path):
     """年度对照: the 2024 report is the 2023 one with a row deleted (7 cells not read) — those are never
     counted as changes, every other cell is unchanged; the agency's cross-year findings are shown."""

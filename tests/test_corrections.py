@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from conftest import ROOT
+from core import corrections
 from core import metrics as M
 from core.library import CorrectionRefused, Library
 
@@ -72,7 +73,9 @@ def test_the_latest_of_two_corrections_of_a_cell_applies_and_undoing_it_brings_b
     lib, rid = r2
     lib.correct(rid, NATURAL, 17, "第一次")
     lib.correct(rid, NATURAL, 16, "再核对原文")
-    assert lib.get(rid).report.fields[NATURAL] == 16
+    report = lib.get(rid).report
+    assert report.fields[NATURAL] == 16
+    assert [corrections.status(h, report.corrections) for h in lib.correction_history(rid)] == ["生效", "已被更新的更正取代"]
     lib.undo_correction(lib.correction_history(rid)[0].id)
     assert lib.get(rid).report.fields[NATURAL] == 17
 
@@ -91,6 +94,47 @@ def test_a_cell_can_be_corrected_to_blank_and_an_unread_cell_to_a_number(locatio
     assert blank.fields["proactive.regulations.issued"] is None and "proactive.regulations.issued" not in blank.unread
 
 
+def test_a_corrected_template_reads_the_tables_again_by_its_rows(location):
+    lib = Library(location())
+    text = (ROOT / "sample_reports" / "000_cf1e86794f147280.txt").read_text(encoding="utf-8")
+    # one Table 2 header printed the 2019 way: the parser takes the whole report for the 2019 template,
+    # loses the rows only 2021 has and accuses a 2023 report of using the old format
+    rid = lib.add(text.replace("本年度止件数", "本年增/减", 1).encode(), "混合表头.txt").report_id
+    misread = lib.get(rid).report
+    in_force = "proactive.regulations.in_force"  # a column of the 2021 template only
+    assert misread.fields["meta.template"] == "2019" and in_force not in misread.fields
+    assert any(w.rule == "template_year" for w in misread.warnings)
+
+    report = lib.correct(rid, "meta.template", "2021", "表格为 2021 年格式，只有一个表头写法不同")
+    assert report.fields["meta.template"] == "2021" and report.completeness() == (200, 200)
+    assert report.fields[in_force] == 0 and not any(w.rule in ("template_year", "missing_row") for w in report.warnings)
+    assert [(c.key, c.value, c.parsed) for c in report.corrections] == [("meta.template", "2021", "2019")]
+    assert lib.get(rid).template == "2021"
+
+    # a cell only the corrected template has stays in force but is not applied once the template goes back
+    lib.correct(rid, in_force, 3, "原文为 3")
+    template_correction = lib.correction_history(rid)[1]
+    lib.undo_correction(template_correction.id)
+    back = lib.get(rid).report
+    assert back.fields["meta.template"] == "2019" and in_force not in back.fields and back.corrections == []
+    assert [corrections.status(h, back.corrections) for h in lib.correction_history(rid)] == [
+        "未应用（当前模板没有此格）", "已撤销"]
+
+
+def test_a_corrected_year_decides_the_template_where_the_tables_do_not(location):
+    from core.ingest import ingest
+    from core.record import Correction
+    text = (ROOT / "sample_reports" / "002_b232cca7e491c758.txt").read_text(encoding="utf-8")
+    # the words that tell the 2019 template gone (a scan misread them), the year misprinted in the title
+    for word in ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "采购项目数量", "采购总金额",
+                 "其他处理"):
+        text = text.replace(word, "数量")
+    text = text.replace("市住建局2020年度", "市住建局2021年度", 1)
+    assert ingest(text.encode(), "年度误印.txt").fields["meta.template"] == "2021"
+    fixed = ingest(text.encode(), "年度误印.txt", [Correction(1, "meta.year", 2020, "统计期限为 2020 年")])
+    assert (fixed.fields["meta.year"], fixed.fields["meta.template"]) == (2020, "2019")
+
+
 @pytest.mark.parametrize("key, value, reason, says", [
     (NATURAL, 16, "  ", "更正理由"),
     (NATURAL, -1, "原文", "不小于 0"),
@@ -98,6 +142,7 @@ def test_a_cell_can_be_corrected_to_blank_and_an_unread_cell_to_a_number(locatio
     ("applications.no_such_cell.total", 1, "原文", "不是本报告"),
     ("meta.year", 1899, "原文", "报告年度"),
     ("meta.agency", "", "原文", "机构名称"),
+    ("meta.template", "2020", "原文", "表格模板"),
 ])
 def test_a_correction_that_cannot_be_made_says_why_and_changes_nothing(r2, key, value, reason, says):
     lib, rid = r2
