@@ -15,7 +15,7 @@ in a note. A value the report does not give is 「—」 (or 未读到 / 空白 
 library lacks is 「未入库」: the dashboard cannot know whether an agency published.
 
 Pictures: `core.briefing_charts` (matplotlib with a CJK font from the system or from pip, no browser).
-Text: every style's East-Asian font is set (w:eastAsia), so Word and LibreOffice draw the Chinese.
+Word plumbing (fonts, styles, paragraphs, table cells): `core.briefing_docx`. 与上年对照: `core.briefing_years`.
 """
 from __future__ import annotations
 
@@ -27,21 +27,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm
 
+from core import briefing_docx as D
 from core import metrics as M
 from core import rows as R
-from core.charts import CORRECTED_COLOUR, PALETTE, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE, SUSPECT, is_missing, number
+from core.charts import CORRECTED_COLOUR, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE, SUSPECT, is_missing, number
 from core.checks import rule_name
 from core.record import CORRECTED
 
 DEFAULT_TITLE = "政府信息公开工作年度报告对比简报"
-EAST_ASIAN_FONT = "Microsoft YaHei"  # w:eastAsia of every style; the font table gives Word a fallback
-LATIN_FONT = "Arial"
 UNREAD = M.UNREAD  # 未读到: the parser did not find or could not read the cell
 BLANK = "空白"  # the report printed the cell empty (or 「/」「—」「无」)
 DASH = "—"  # a missing value in a table: never 0
@@ -187,212 +183,6 @@ class _Frames:
         return int(row["errors"]) if row is not None else 0  # the report's own R1–R4 errors (wide)
 
 
-# ---- the Word document ---------------------------------------------------------------------------
-
-def _set_fonts(element, east_asian: str = EAST_ASIAN_FONT, latin: str = LATIN_FONT) -> None:
-    """An rPr's fonts: explicit Latin and East-Asian names (theme fonts removed: they would win)."""
-    fonts = element.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        element.insert(0, fonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:cs"), latin)
-    fonts.set(qn("w:eastAsia"), east_asian)
-
-
-def _font_table_entry(doc) -> None:
-    """Declare the East-Asian font in the font table with its Chinese name, GB2312 charset, sans
-    family and panose, so that Word (or LibreOffice) without Microsoft YaHei substitutes a Chinese
-    sans-serif font instead of a Latin one."""
-    from lxml import etree
-
-    table = next((rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable")), None)
-    if table is None or not hasattr(table, "_blob"):
-        return
-    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    root = etree.fromstring(table.blob)
-    entry = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": EAST_ASIAN_FONT})
-    for tag, val in (("altName", "微软雅黑"), ("panose1", "020B0503020204020204"), ("charset", "86"),
-                     ("family", "swiss"), ("pitch", "variable")):
-        etree.SubElement(entry, f"{{{w}}}{tag}", {f"{{{w}}}val": val})
-    table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _prepare(doc, title: str) -> None:
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
-    section.left_margin = section.right_margin = Cm(2.5)  # 16 cm of text: the pictures' width
-    section.top_margin, section.bottom_margin = Cm(2.4), Cm(2.2)
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(rpr)
-    lang = rpr.find(qn("w:lang"))
-    if lang is not None:
-        lang.set(qn("w:val"), "en-US")
-        lang.set(qn("w:eastAsia"), "zh-CN")
-    for style in styles.findall(qn("w:style")):
-        for found in style.iter(qn("w:rPr")):
-            if found.find(qn("w:rFonts")) is not None:
-                _set_fonts(found)
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(10.5)
-    normal.paragraph_format.space_after = Pt(4)
-    normal.paragraph_format.line_spacing = 1.25
-    for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 12)):
-        st = doc.styles[name]
-        st.font.size = Pt(size)
-        st.font.color.rgb = RGBColor.from_string(PALETTE[0].lstrip("#").upper()) if name != "Title" \
-            else RGBColor(0x22, 0x22, 0x22)
-        st.paragraph_format.space_before = Pt(14 if name != "Title" else 0)
-        st.paragraph_format.space_after = Pt(6)
-    _add_styles(doc)
-    _font_table_entry(doc)
-    doc.core_properties.title = title
-    doc.core_properties.author = "政务公开年报对比"
-    doc.core_properties.language = "zh-CN"
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(footer, f"{title}　第 ", size=8, colour="#6b7280")
-    _field(footer, "PAGE", size=8)
-    _run(footer, " 页", size=8, colour="#6b7280")
-
-
-# the pack's own styles (a reader can restyle them in Word; thousands of findings share them)
-NOTE, ITEM, LINE = "简报注释", "简报条目", "简报列表"
-ERROR_MARK, WARNING_MARK, PLACE = "简报错误", "简报警告", "简报位置"
-
-
-def _add_styles(doc) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
-
-    def paragraph(name: str, size: float | None, after: float, indent: float | None, colour: str | None = None):
-        st = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        st.base_style = doc.styles["Normal"]
-        st.quick_style = True
-        if size:
-            st.font.size = Pt(size)
-        if colour:
-            st.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
-        st.paragraph_format.space_after = Pt(after)
-        if indent:
-            st.paragraph_format.left_indent = Cm(indent)
-            st.paragraph_format.first_line_indent = Cm(-indent)
-
-    def character(name: str, colour: str, bold: bool = False, size: float | None = None):
-        st = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
-        st.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
-        if bold:
-            st.font.bold = True
-        if size:
-            st.font.size = Pt(size)
-
-    paragraph(NOTE, 8.5, 2, None, "#4b5563")
-    paragraph(ITEM, None, 3, 0.7)
-    paragraph(LINE, None, 1, 0.7)
-    character(ERROR_MARK, SEVERITY_COLOURS["error"], bold=True)
-    character(WARNING_MARK, "#9a6b00", bold=True)
-    character(PLACE, "#4b5563", size=9)
-    assert all(doc.styles[n].style_id == n for n in (NOTE, ITEM, LINE, ERROR_MARK, WARNING_MARK, PLACE))
-
-
-def _styled(doc, text: str, style: str):
-    """A paragraph in one of the pack's styles, set by its id (the id of a style added by name is
-    that name; python-docx would look the name up among all styles each time, which thousands of
-    findings make slow)."""
-    p = doc.add_paragraph(text)
-    p._p.get_or_add_pPr().style = style
-    return p
-
-
-def _styled_run(paragraph, text: str, style: str):
-    run = paragraph.add_run(text)
-    run._r.get_or_add_rPr().style = style
-    return run
-
-
-def _run(paragraph, text: str, bold: bool = False, size: float | None = None, colour: str | None = None,
-         italic: bool = False):
-    run = paragraph.add_run(text)
-    if bold:  # only what is set: each property adds XML (thousands of findings make that count)
-        run.bold = True
-    if italic:
-        run.italic = True
-    if size:
-        run.font.size = Pt(size)
-    if colour:
-        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
-    return run
-
-
-def _field(paragraph, code: str, size: float) -> None:
-    """A field (PAGE) as Word writes it: begin, instruction, separator, a placeholder result, end; each
-    part its own run in the same size, so Word and LibreOffice show the result in that size."""
-    for part in ("begin", f" {code} ", "separate", "1", "end"):
-        run = _run(paragraph, "", size=size, colour="#6b7280")
-        if part in ("begin", "separate", "end"):
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), part)
-        elif part.strip() == code:
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = part
-        else:
-            el = OxmlElement("w:t")
-            el.text = part
-        run._r.append(el)
-
-
-def _para(doc, text: str = "", size: float | None = None, colour: str | None = None, align=None,
-          keep_with_next: bool = False, space_after: float | None = None):
-    p = doc.add_paragraph()
-    if text:
-        _run(p, text, size=size, colour=colour)
-    if align is not None:
-        p.alignment = align
-    if keep_with_next:
-        p.paragraph_format.keep_with_next = True
-    if space_after is not None:
-        p.paragraph_format.space_after = Pt(space_after)
-    return p
-
-
-def _note(doc, text: str) -> None:
-    _styled(doc, text, NOTE)
-
-
-def _shade(cell, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
-
-
-def _cell(cell, text: str, bold: bool = False, align=WD_ALIGN_PARAGRAPH.RIGHT, colour: str | None = None,
-          size: float = 9) -> None:
-    p = cell.paragraphs[0]
-    p.alignment = align
-    p.paragraph_format.space_after = Pt(0)
-    p.paragraph_format.line_spacing = 1.1
-    _run(p, text, bold=bold, size=size, colour=colour)
-
-
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    for tag in ("w:tblHeader", "w:cantSplit"):
-        el = OxmlElement(tag)
-        tr_pr.append(el)
-
-
-def _no_split(row) -> None:
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-
-
 # ---- the sections --------------------------------------------------------------------------------
 
 def _cover(doc, scope: BriefingScope, fr: _Frames, year: int | None) -> None:
@@ -411,10 +201,10 @@ def _cover(doc, scope: BriefingScope, fr: _Frames, year: int | None) -> None:
         ("数据来源", scope.source or SOURCE.removeprefix("数据来源：")),
     ]
     for label, value in lines:
-        p = _para(doc, space_after=1)
-        _run(p, label, bold=True)
-        _run(p, "　" + value)
-    _note(doc, "说明：本简报的数字均取自各机构年度报告的表格。「错误」指报告自身的表格不平衡（R1–R4）；"
+        p = D.para(doc, space_after=1)
+        D.add_run(p, label, bold=True)
+        D.add_run(p, "　" + value)
+    D.note(doc, "说明：本简报的数字均取自各机构年度报告的表格。「错误」指报告自身的表格不平衡（R1–R4）；"
                f"带 {FLAG} 的数值所在的表格不平衡或数值可疑；「{DASH}」「{UNREAD}」「{BLANK}」表示没有数值，不是 0；"
                f"「{NOT_IN_LIBRARY}」只表示资料库中没有该年度的报告，不表示该机构未发布年报。")
 
@@ -422,30 +212,23 @@ def _cover(doc, scope: BriefingScope, fr: _Frames, year: int | None) -> None:
 def _key_figures(doc, fr: _Frames, year: int | None) -> None:
     doc.add_heading(f"一、主要数据（{year}年）" if year else "一、主要数据", level=1)
     if not fr.agencies:
-        _para(doc, "所选范围内没有报告。")
+        D.para(doc, "所选范围内没有报告。")
         return
-    _para(doc, f"表1　各机构主要数据（{year}年）", align=WD_ALIGN_PARAGRAPH.CENTER, keep_with_next=True, size=10)
+    D.para(doc, f"表1　各机构主要数据（{year}年）", align=WD_ALIGN_PARAGRAPH.CENTER, keep_with_next=True, size=10)
     heads = ["机构", *[label for _, label in KEY_FIGURES], "错误（条）"]
     widths = [3.9, 1.7, 1.7, 1.5, 1.6, 1.6, 2.6, 1.4]  # 16 cm; 收费 holds 「51,750.3449」 on one line
-    table = doc.add_table(rows=1, cols=len(heads))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for i, (cell, head) in enumerate(zip(table.rows[0].cells, heads)):
-        _cell(cell, head, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=8.5)
-        _shade(cell, "DCE6F2")
-    _repeat_header(table.rows[0])
+    table = D.table(doc, heads)
     flagged: dict[str, dict[str, list[str]]] = defaultdict(dict)  # agency → reason → columns
     corrected: dict[str, list[str]] = defaultdict(list)  # agency → 「column（how it was corrected）」
     not_computed: dict[str, list[str]] = defaultdict(list)  # derived column → 「agency（why）」
     for agency in fr.agencies:
         row = fr.by_agency_year.get((agency, year))
         cells = table.add_row().cells
-        _no_split(table.rows[-1])
-        _cell(cells[0], agency, align=WD_ALIGN_PARAGRAPH.LEFT)
+        D.no_split(table.rows[-1])
+        D.fill_cell(cells[0], agency, align=WD_ALIGN_PARAGRAPH.LEFT)
         if row is None:
             merged = cells[1].merge(cells[-1])
-            _cell(merged, f"{year}年报告{NOT_IN_LIBRARY}", align=WD_ALIGN_PARAGRAPH.CENTER, colour="#6b7280")
+            D.fill_cell(merged, f"{year}年报告{NOT_IN_LIBRARY}", align=WD_ALIGN_PARAGRAPH.CENTER, colour="#6b7280")
             continue
         for cell, (key, _) in zip(cells[1:], KEY_FIGURES):
             value = fr.value(row, key)
@@ -454,10 +237,10 @@ def _key_figures(doc, fr: _Frames, year: int | None) -> None:
                 why = fr.left_out(key).get((agency, year)) if key.startswith("derived.") else None
                 if why:
                     not_computed[SHORT[key]].append(f"{agency}（{why}）")
-                    _cell(cell, f"{DASH}*", colour="#6b7280")
+                    D.fill_cell(cell, f"{DASH}*", colour="#6b7280")
                     continue
                 word = fr.missing_word(row, key)
-                _cell(cell, DASH if word == BLANK else f"{DASH}（{UNREAD}）", colour="#6b7280")
+                D.fill_cell(cell, DASH if word == BLANK else f"{DASH}（{UNREAD}）", colour="#6b7280")
                 continue
             text = number(value)
             fixed = fr.corrections(row, key)
@@ -468,25 +251,21 @@ def _key_figures(doc, fr: _Frames, year: int | None) -> None:
             elif fixed:
                 text += f" {CORRECTED_MARK}"
             corrected[agency] += [f"{SHORT[key]}{note.removeprefix(CORRECTED)}" for note in fixed]
-            _cell(cell, text, colour=SUSPECT if reasons else CORRECTED_COLOUR if fixed else None)
+            D.fill_cell(cell, text, colour=SUSPECT if reasons else CORRECTED_COLOUR if fixed else None)
         errors = fr.errors_of(row)
-        _cell(cells[-1], str(errors), bold=errors > 0, colour=SEVERITY_COLOURS["error"] if errors else None)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = Cm(width)
-    for col, width in zip(table.columns, widths):
-        col.width = Cm(width)
-    _para(doc, space_after=2)
+        D.fill_cell(cells[-1], str(errors), bold=errors > 0, colour=SEVERITY_COLOURS["error"] if errors else None)
+    D.set_widths(table, widths)
+    D.para(doc, space_after=2)
     if flagged:
         parts = ["；".join(f"{reason}：{'、'.join(cols)}" for reason, cols in reasons.items()) for reasons in flagged.values()]
-        _note(doc, f"{FLAG} 该数值所在的表格在报告中不平衡，或数值可疑（详见「三、校验发现」）："
+        D.note(doc, f"{FLAG} 该数值所在的表格在报告中不平衡，或数值可疑（详见「三、校验发现」）："
               + "；".join(f"{agency}——{text}" for agency, text in zip(flagged, parts)) + "。")
     if corrected:
-        _note(doc, f"{CORRECTED_MARK} 经人工更正的数值（不是报告原文）："
+        D.note(doc, f"{CORRECTED_MARK} 经人工更正的数值（不是报告原文）："
               + "；".join(f"{agency}——{'、'.join(items)}" for agency, items in corrected.items()) + "。")
     for label, items in not_computed.items():
-        _note(doc, f"{DASH}* {label}未计算：" + "；".join(items) + "。")
-    _note(doc, f"「{DASH}」：报告中该格为空，或解析器未读到（标「{UNREAD}」），不是 0。"
+        D.note(doc, f"{DASH}* {label}未计算：" + "；".join(items) + "。")
+    D.note(doc, f"「{DASH}」：报告中该格为空，或解析器未读到（标「{UNREAD}」），不是 0。"
           f"{M.METRICS['derived.open_rate'].definition}；{M.METRICS['derived.litigation_total'].definition}。"
           "办结为表三（七）总计；「错误」为该报告表格不平衡（R1–R4）的条数。")
 
@@ -530,16 +309,16 @@ class _Charts:
     def add(self, title: str, draw, notes: list[str]) -> None:
         self.n += 1
         doc = self.doc
-        caption = _para(doc, f"图{self.n}　{title}", align=WD_ALIGN_PARAGRAPH.CENTER, keep_with_next=True,
+        caption = D.para(doc, f"图{self.n}　{title}", align=WD_ALIGN_PARAGRAPH.CENTER, keep_with_next=True,
                         space_after=2)
         caption.runs[0].bold = True
         if self.BC is None or self.font is None:
-            _note(doc, f"图未生成：{self.unavailable}。请在项目目录执行 python -m pip install -e . 后重新生成简报。")
+            D.note(doc, f"图未生成：{self.unavailable}。请在项目目录执行 python -m pip install -e . 后重新生成简报。")
             return
         try:
             png = draw(self.BC, self.font)
         except self.BC.MissingGlyph as e:
-            _note(doc, f"图未生成：所用字体缺少字符（{e}）。")
+            D.note(doc, f"图未生成：所用字体缺少字符（{e}）。")
             return
         notes = [n for n in notes if n]
         doc.add_picture(io.BytesIO(png), width=Cm(16))
@@ -547,9 +326,9 @@ class _Charts:
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.keep_with_next = bool(notes)  # caption, picture and notes on one page
         for i, note in enumerate(notes):
-            _note(doc, note)
+            D.note(doc, note)
             doc.paragraphs[-1].paragraph_format.keep_with_next = i < len(notes) - 1
-        _para(doc, space_after=4)
+        D.para(doc, space_after=4)
 
 
 def _top(rows: list, limit: int) -> tuple[list, str]:
@@ -564,7 +343,7 @@ def _charts(doc, fr: _Frames, year: int | None) -> None:
     limit = 20  # agencies per chart: more bars would not be legible on one page
     in_year = [a for a in fr.agencies if (a, year) in fr.by_agency_year]
     if not in_year:
-        _para(doc, f"{year}年没有入库的报告，不绘制当年的图表。" if year else "所选范围内没有报告。")
+        D.para(doc, f"{year}年没有入库的报告，不绘制当年的图表。" if year else "所选范围内没有报告。")
     else:
         _ranked(charts, fr, year, in_year, limit)
         _outcomes(charts, fr, year, in_year, limit)
@@ -676,7 +455,7 @@ def _trend(charts: _Charts, fr: _Frames, year: int | None) -> None:
 
     chosen = sorted([a for a in fr.agencies if any(k[0] == a for k in values)], key=rank)[:TREND_AGENCIES]
     if not chosen:
-        _para(charts.doc, "所选机构在各年度均没有「本年新收申请」的数值，不绘制年度趋势图。")
+        D.para(charts.doc, "所选机构在各年度均没有「本年新收申请」的数值，不绘制年度趋势图。")
         return
     lines, flags = [], []
     gaps: dict[str, list[str]] = defaultdict(list)  # agency → years not in the library
@@ -715,7 +494,7 @@ def _findings(doc, fr: _Frames) -> None:
     doc.add_heading("三、校验发现", level=1)
     w = fr.warnings
     if w.empty:
-        _para(doc, "所选范围内的报告没有错误或警告。")
+        D.para(doc, "所选范围内的报告没有错误或警告。")
         return
     info = w[w["severity"] == "info"]
     unverifiable = info[info["message"].astype(str).str.contains("无法核验")]
@@ -727,33 +506,33 @@ def _findings(doc, fr: _Frames) -> None:
     found = found.sort_values(["_o", "_y", "agency", "rule", "message"], na_position="last", kind="stable")
     counts = found["severity"].value_counts()
     years = sorted(int(y) for y in found["year"].dropna().unique())
-    _para(doc, f"{_years_text(years) or '所选范围'}共 {int(counts.get('error', 0))} 条错误、"
+    D.para(doc, f"{_years_text(years) or '所选范围'}共 {int(counts.get('error', 0))} 条错误、"
                f"{int(counts.get('warning', 0))} 条警告，错误在前。"
                "错误：报告自身的表格不平衡（R1–R4）；警告：数值可疑、单元格缺损、与上年不衔接或逾期发布等。"
           if len(found) else "所选范围内的报告没有错误或警告。")
     for n, (_, r) in enumerate(found.iterrows(), 1):
-        p = _styled(doc, "", ITEM)
-        _styled_run(p, f"{n}．【{SEVERITY_LABELS.get(r['severity'], r['severity'])}】",
-                    ERROR_MARK if r["severity"] == "error" else WARNING_MARK)
+        p = D.styled(doc, "", D.ITEM)
+        D.styled_run(p, f"{n}．【{SEVERITY_LABELS.get(r['severity'], r['severity'])}】",
+                    D.ERROR_MARK if r["severity"] == "error" else D.WARNING_MARK)
         agency = r["agency"] if isinstance(r["agency"], str) and r["agency"] else "（未读到机构名称）"
         year = f"{int(r['year'])}年" if pd.notna(r["year"]) else "（年度未读到）"
-        _run(p, f"{agency}　{year}　{rule_name(str(r['rule']))}：", bold=True)
-        _run(p, str(r["message"]).strip())
+        D.add_run(p, f"{agency}　{year}　{rule_name(str(r['rule']))}：", bold=True)
+        D.add_run(p, str(r["message"]).strip())
         where = str(r["where"] or "").strip() if pd.notna(r["where"]) else ""
         tables = "、".join(sorted(_sections(_keys(r["keys"]))))
         place = where or tables
-        _styled_run(p, f"（读取位置：{place}；文件：{r['file']}）" if place else f"（文件：{r['file']}）", PLACE)
+        D.styled_run(p, f"（读取位置：{place}；文件：{r['file']}）" if place else f"（文件：{r['file']}）", D.PLACE)
     if len(unverifiable) or len(notes):
         doc.add_heading("不计为问题的提示", level=2)
     if len(unverifiable):
         per = unverifiable.groupby("agency", sort=True)
-        _para(doc, "「无法核验」：规则涉及的单元格未读到，无法判断是否成立，不计为错误或警告。各机构条数：")
+        D.para(doc, "「无法核验」：规则涉及的单元格未读到，无法判断是否成立，不计为错误或警告。各机构条数：")
         for agency, g in per:
             years = "、".join(f"{int(y)}年" for y in sorted(g["year"].dropna().unique()))
-            _styled(doc, f"{agency}：{len(g)} 条" + (f"（{years}）" if years else ""), LINE)
+            D.styled(doc, f"{agency}：{len(g)} 条" + (f"（{years}）" if years else ""), D.LINE)
     if len(notes):
         by_rule = notes["rule"].map(lambda r: rule_name(str(r))).value_counts()
-        _para(doc, f"另有 {len(notes)} 条说明性提示（" + "、".join(f"{name} {n} 条" for name, n in by_rule.items())
+        D.para(doc, f"另有 {len(notes)} 条说明性提示（" + "、".join(f"{name} {n} 条" for name, n in by_rule.items())
               + "），可在看板「数据校验」页查看。")
 
 
@@ -765,27 +544,27 @@ def _not_in_library(doc, fr: _Frames) -> None:
         lacking = {a: ys for a, ys in lacking.items() if ys}
         doc.add_heading("未入库的年度", level=2)
         if lacking:
-            _para(doc, f"{_years_text(span)}之间，以下机构有年度的报告{NOT_IN_LIBRARY}（资料库中没有该年度的报告；"
+            D.para(doc, f"{_years_text(span)}之间，以下机构有年度的报告{NOT_IN_LIBRARY}（资料库中没有该年度的报告；"
                        "不表示该机构未发布，可补充上传）：")
             for agency, ys in lacking.items():
-                _styled(doc, f"{agency}：{'、'.join(f'{y}年' for y in ys)}{NOT_IN_LIBRARY}", LINE)
+                D.styled(doc, f"{agency}：{'、'.join(f'{y}年' for y in ys)}{NOT_IN_LIBRARY}", D.LINE)
         else:
-            _para(doc, f"所选机构在 {_years_text(span)}每年都有报告入库。")
+            D.para(doc, f"所选机构在 {_years_text(span)}每年都有报告入库。")
     doc.add_heading("未读全的报告", level=2)
     comp = M.completeness_frame(fr.reports) if not fr.reports.empty else pd.DataFrame()
     partial = comp[comp["unread"] > 0] if not comp.empty else comp
     if partial.empty:
-        _para(doc, "所选范围内每份报告的表格单元格都已读到（完整度 100%）。")
+        D.para(doc, "所选范围内每份报告的表格单元格都已读到（完整度 100%）。")
     else:
-        _para(doc, "以下报告有单元格未读到（解析器未找到该行，或无法识别该格）；涉及这些单元格的勾稽规则为「无法核验」，不计为错误：")
+        D.para(doc, "以下报告有单元格未读到（解析器未找到该行，或无法识别该格）；涉及这些单元格的勾稽规则为「无法核验」，不计为错误：")
         info = fr.reports.set_index("report_id")
         for _, c in partial.iterrows():
             r = info.loc[c["report_id"]]
-            _styled(doc, f"{r['agency']}　{int(r['year'])}年（文件：{r['file']}）：完整度 {c['完整度']}，"
-                         f"{int(c['unread'])} 个单元格未读到", LINE)
+            D.styled(doc, f"{r['agency']}　{int(r['year'])}年（文件：{r['file']}）：完整度 {c['完整度']}，"
+                         f"{int(c['unread'])} 个单元格未读到", D.LINE)
     if len(fr.unplaced):
         names = "、".join(str(n) for n in fr.unplaced["file"].tolist()[:10])
-        _para(doc, f"另有 {len(fr.unplaced)} 份报告未读到机构名称或年度，未列入本简报：{names}"
+        D.para(doc, f"另有 {len(fr.unplaced)} 份报告未读到机构名称或年度，未列入本简报：{names}"
                    + ("等" if len(fr.unplaced) > 10 else "") + "。")
 
 
@@ -800,7 +579,7 @@ def build_briefing(wide: pd.DataFrame, warnings: pd.DataFrame, scope: BriefingSc
     fr = _Frames(wide, warnings)
     year = scope.year if scope.year is not None else (fr.years[-1] if fr.years else None)
     doc = Document()
-    _prepare(doc, scope.title or DEFAULT_TITLE)
+    D.prepare(doc, scope.title or DEFAULT_TITLE)
     _cover(doc, scope, fr, year)
     _key_figures(doc, fr, year)
     if fr.agencies:
