@@ -31,6 +31,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from core import briefing_docx as D
+from core import fields as F
 from core import metrics as M
 from core import rows as R
 from core.charts import CORRECTED_COLOUR, SEVERITY_COLOURS, SEVERITY_LABELS, SOURCE, SUSPECT, is_missing, number
@@ -154,9 +155,11 @@ class _Frames:
         return list(dict.fromkeys(found[k].split("：")[0] for k in R.inputs(key) if k in found))
 
     def corrections(self, row, key: str) -> list[str]:
-        """How the cells behind a value were corrected by hand (`core.rows.corrected`), if they were."""
+        """How the cells behind a value were corrected by hand, each as 「cell（原读数 …，理由：…）」."""
         fixed = row.get("corrected") if row is not None and hasattr(row, "get") else None
-        return [fixed[k] for k in R.inputs(key) if k in fixed] if isinstance(fixed, dict) else []
+        if not isinstance(fixed, dict):
+            return []
+        return [f"{F.label(k)}{fixed[k].removeprefix(CORRECTED)}" for k in R.inputs(key) if k in fixed]
 
     def missing_word(self, row, key: str) -> str:
         """未读到 when the record lists the cell as not read (or a warning names it or its table),
@@ -250,7 +253,7 @@ def _key_figures(doc, fr: _Frames, year: int | None) -> None:
                     flagged[agency].setdefault(reason, []).append(SHORT[key])
             elif fixed:
                 text += f" {CORRECTED_MARK}"
-            corrected[agency] += [f"{SHORT[key]}{note.removeprefix(CORRECTED)}" for note in fixed]
+            corrected[agency] += fixed
             D.fill_cell(cell, text, colour=SUSPECT if reasons else CORRECTED_COLOUR if fixed else None)
         errors = fr.errors_of(row)
         D.fill_cell(cells[-1], str(errors), bold=errors > 0, colour=SEVERITY_COLOURS["error"] if errors else None)
@@ -277,6 +280,14 @@ def _flag_note(items: list[tuple[str, int, list[str]]]) -> str:
         by["；".join(reasons)].append(f"{agency}（{year}年）")
     return f"{FLAG} 标记的数值所在表格不平衡或数值可疑：" + "；".join(
         f"{'、'.join(names)}——{reason}" for reason, names in by.items()) + "。"
+
+
+def _corrected_note(items: list[tuple[str, int, list[str]]]) -> str:
+    """✎ items under a picture: agency, year and how each value was corrected by hand."""
+    if not items:
+        return ""
+    return f"{CORRECTED_MARK} 标记的数值经人工更正（不是报告原文）：" + "；".join(
+        f"{agency}（{year}年）{'、'.join(notes)}" for agency, year, notes in items) + "。"
 
 
 def _missing_note(words: set[str]) -> str:
@@ -363,17 +374,20 @@ def _tidy_values(fr: _Frames, key: str) -> dict[tuple[str, int], tuple[float, bo
 
 def _ranked(charts: _Charts, fr: _Frames, year: int, agencies: list[str], limit: int) -> None:
     values = _tidy_values(fr, NEW)
-    bars, flags, words = [], [], set()
+    bars, flags, fixes, words = [], [], [], set()
     for agency in agencies:
         row = fr.by_agency_year[(agency, year)]
         value = values.get((agency, year), (None, False))[0]
         reasons = fr.reasons(row, NEW)
+        fixed = fr.corrections(row, NEW)
         missing = fr.missing_word(row, NEW) if value is None else ""
         if missing:
             words.add(missing)
         if reasons and value is not None:
             flags.append((agency, year, reasons))
-        bars.append((agency, value, missing, bool(reasons) and value is not None))
+        if fixed:
+            fixes.append((agency, year, fixed))
+        bars.append((agency, value, missing, bool(reasons) and value is not None, bool(fixed)))
     bars.sort(key=lambda b: (b[1] is None, -(b[1] or 0), b[0]))
     shown, cut = _top(bars, limit)
     known = [b[1] for b in bars if b[1] is not None]
@@ -381,63 +395,68 @@ def _ranked(charts: _Charts, fr: _Frames, year: int, agencies: list[str], limit:
     count = f"{len(agencies)} 个机构"
 
     def draw(BC, font):
-        return BC.ranked_bars([BC.Bar(a, v, m, f) for a, v, m, f in shown], "本年新收申请（件）", font, mean)
+        return BC.ranked_bars([BC.Bar(*bar) for bar in shown], "本年新收申请（件）", font, mean)
 
-    notes = [_flag_note(flags) if flags else "", _missing_note(words), cut,
+    notes = [_flag_note(flags) if flags else "", _corrected_note(fixes), _missing_note(words), cut,
              f"虚线为 {len(known)} 个有数值机构的平均数。" if mean is not None and len(known) > 1 else ""]
     charts.add(f"本年新收政府信息公开申请数量：机构排名（{year}年，{count}）", draw, notes)
 
 
 def _outcomes(charts: _Charts, fr: _Frames, year: int, agencies: list[str], limit: int) -> None:
-    rows, flags, words = [], [], set()
+    rows, flags, fixes, words = [], [], [], set()
     for agency in agencies:
         row = fr.by_agency_year[(agency, year)]
         parts = tuple(fr.value(row, k) for k in OUTCOMES)
         total = fr.value(row, TOTAL)
         reasons = fr.reasons(row, TOTAL)
+        fixed = list(dict.fromkeys(n for k in (*OUTCOMES, TOTAL) for n in fr.corrections(row, k)))
         missing = fr.missing_word(row, TOTAL) if total is None and all(p is None for p in parts) else ""
         if missing:
             words.add(missing)
         if reasons and not missing:
             flags.append((agency, year, reasons))
-        rows.append((agency, parts, total, missing, bool(reasons) and not missing))
+        if fixed:
+            fixes.append((agency, year, fixed))
+        rows.append((agency, parts, total, missing, bool(reasons) and not missing, bool(fixed)))
     rows.sort(key=lambda r: (r[2] is None, -(r[2] or 0), r[0]))
     shown, cut = _top(rows, limit)
 
     def draw(BC, font):
-        return BC.stacked_bars([BC.StackRow(a, p, t, m, f) for a, p, t, m, f in shown], list(OUTCOMES.values()),
-                               font, total_label="总计")
+        return BC.stacked_bars([BC.StackRow(*r) for r in shown], list(OUTCOMES.values()), font, total_label="总计")
 
     notes = ["各段为表三的办理结果（总计列）；不予公开、无法提供、不予处理、其他处理为各项之和；条末为报告所列（七）总计。"
              + (f"带 {FLAG} 的报告表三不平衡，各段之和可能与总计不同。" if flags else ""),
-             _flag_note(flags) if flags else "", _missing_note(words), cut]
+             _flag_note(flags) if flags else "", _corrected_note(fixes), _missing_note(words), cut]
     charts.add(f"办理结果构成（{year}年，件）", draw, notes)
 
 
 def _cases(charts: _Charts, fr: _Frames, year: int, agencies: list[str], limit: int) -> None:
-    rows, flags, words = [], [], set()
+    rows, flags, fixes, words = [], [], [], set()
     for agency in agencies:
         row = fr.by_agency_year[(agency, year)]
         bars = []
         for key, label in CASES.items():
             value = fr.value(row, key)
             reasons = fr.reasons(row, key)
+            fixed = fr.corrections(row, key)
             missing = fr.missing_word(row, key) if value is None else ""
             if missing:
                 words.add(missing)
             if reasons and value is not None:
                 flags.append((agency, year, [f"{label}：{r}" for r in reasons]))
-            bars.append((value, missing, bool(reasons) and value is not None))
+            if fixed:
+                fixes.append((agency, year, fixed))
+            bars.append((value, missing, bool(reasons) and value is not None, bool(fixed)))
         rows.append((agency, bars))
     rows.sort(key=lambda r: (all(b[0] is None for b in r[1]), -sum(b[0] or 0 for b in r[1]), r[0]))
     shown, cut = _top(rows, limit)
 
     def draw(BC, font):
-        return BC.paired_bars([BC.PairRow(a, tuple(BC.Bar(a, v, m, f) for v, m, f in bars)) for a, bars in shown],
+        return BC.paired_bars([BC.PairRow(a, tuple(BC.Bar(a, *bar) for bar in bars)) for a, bars in shown],
                               list(CASES.values()), font)
 
     notes = [f"行政复议为表四「行政复议·总计」；{M.METRICS['derived.litigation_total'].definition}。",
-             _flag_note(flags) if flags else "", _missing_note(words), cut]
+             _flag_note(flags) if flags else "", _corrected_note(fixes), _missing_note(words), cut]
     charts.add(f"行政复议、行政诉讼案件数（{year}年，件）", draw, notes)
 
 
@@ -457,28 +476,32 @@ def _trend(charts: _Charts, fr: _Frames, year: int | None) -> None:
     if not chosen:
         D.para(charts.doc, "所选机构在各年度均没有「本年新收申请」的数值，不绘制年度趋势图。")
         return
-    lines, flags = [], []
+    lines, flags, fixes = [], [], []
     gaps: dict[str, list[str]] = defaultdict(list)  # agency → years not in the library
     blanks: dict[str, list[str]] = defaultdict(list)  # agency → years whose report has no value
     for agency in chosen:
-        series, marks = [], []
+        series, marks, corrected = [], [], []
         for y in years:
             row = fr.by_agency_year.get((agency, y))
             value, doubted = values.get((agency, y), (None, False))
             series.append(value)
             reasons = fr.reasons(row, NEW) if row is not None and value is not None else []
+            fixed = fr.corrections(row, NEW) if row is not None else []
             marks.append(bool(reasons))
+            corrected.append(bool(fixed))
             if reasons:
                 flags.append((agency, y, reasons))
+            if fixed:
+                fixes.append((agency, y, fixed))
             if row is None:
                 gaps[agency].append(str(y))
             elif value is None:
                 blanks[fr.missing_word(row, NEW)].append(f"{agency}（{y}年）")
-        lines.append((agency, tuple(series), tuple(marks)))
+        lines.append((agency, tuple(series), tuple(marks), tuple(corrected)))
     basis = f"按 {year}年数量" if year else "按最新数量"
 
     def draw(BC, font):
-        return BC.trend_lines([BC.Line(a, v, m) for a, v, m in lines], years, "本年新收申请（件）", font)
+        return BC.trend_lines([BC.Line(*line) for line in lines], years, "本年新收申请（件）", font)
 
     notes = [f"所示为{basis}排在前 {len(chosen)} 位的机构（共 {len(fr.agencies)} 个）。" if len(fr.agencies) > len(chosen)
              else "",
@@ -486,7 +509,7 @@ def _trend(charts: _Charts, fr: _Frames, year: int | None) -> None:
                  f"{a}（{'、'.join(ys)}年）" for a, ys in gaps.items()) + "。" if gaps else "")
              + "".join(f"报告中该格{'未读到' if word == UNREAD else '为空'}：{'、'.join(items)}。" for word, items in blanks.items())
              if gaps or blanks else "",
-             _flag_note(flags) if flags else ""]
+             _flag_note(flags) if flags else "", _corrected_note(fixes)]
     charts.add(f"本年新收申请数量：年度趋势（{_years_text(years)}，{len(chosen)} 个机构）", draw, notes)
 
 

@@ -28,7 +28,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot: no dis
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from core.charts import PALETTE, SUSPECT, number
+from core.charts import CORRECTED_COLOUR, PALETTE, SUSPECT, number
 
 DPI = 220  # ≥ 200 for print
 WIDTH_CM = 16.0
@@ -151,6 +151,7 @@ class Bar:
     value: float | None
     missing: str = ""  # text in place of a bar when value is None: 未读到 / 空白
     flagged: bool = False  # drawn hatched in red with ⚠
+    corrected: bool = False  # a value corrected by hand: outlined in blue with ✎ (⚠ wins when both)
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ class StackRow:
     total: float | None  # the report's printed total, shown at the bar's end
     missing: str = ""  # when every part is None
     flagged: bool = False
+    corrected: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,12 @@ class Line:
     label: str
     values: tuple[float | None, ...]  # one per year of the axis; None draws no line through it
     flagged: tuple[bool, ...] = field(default=())
+    corrected: tuple[bool, ...] = field(default=())
+
+
+def _mark(flagged: bool, corrected: bool) -> tuple[str, str]:
+    """The mark after a value and its colour: ⚠ for a finding on it, ✎ for a value corrected by hand."""
+    return (" ⚠", SUSPECT) if flagged else (" ✎", CORRECTED_COLOUR) if corrected else ("", TEXT)
 
 
 # ---- drawing ----------------------------------------------------------------------------------------
@@ -226,7 +234,8 @@ def _xlimit(ax, largest: float, room: float = 0.16) -> None:
 
 def ranked_bars(bars: Sequence[Bar], axis_label: str, font: CJKFont, mean: float | None = None) -> bytes:
     """Horizontal bars, largest on top; value at each bar's end, ⚠ bars hatched red; a missing value
-    is its word (未读到 / 空白) where the bar would start, so it never looks like 0."""
+    is its word (未读到 / 空白) where the bar would start, so it never looks like 0; a value corrected by hand
+    is outlined in blue with ✎."""
     rows = list(reversed(bars))  # barh draws from the bottom up
     labels = [wrap(b.label) for b in rows]
     height = 0.75 + _bar_height(labels)
@@ -237,7 +246,9 @@ def ranked_bars(bars: Sequence[Bar], axis_label: str, font: CJKFont, mean: float
         values = [b.value if b.value is not None else 0.0 for b in rows]
         ax.barh(range(len(rows)), values, height=0.62,
                 color=[SUSPECT if b.flagged else PALETTE[0] for b in rows],
-                hatch=["////" if b.flagged else None for b in rows], linewidth=0)
+                hatch=["////" if b.flagged else None for b in rows],
+                edgecolor=[CORRECTED_COLOUR if b.corrected and not b.flagged else "none" for b in rows],
+                linewidth=[1.6 if b.corrected and not b.flagged else 0 for b in rows])
         largest = max([v for v in values if v] + [0.0])
         _xlimit(ax, largest, room=0.2)
         pad = (ax.get_xlim()[1]) * 0.01
@@ -245,8 +256,8 @@ def ranked_bars(bars: Sequence[Bar], axis_label: str, font: CJKFont, mean: float
             if b.value is None:
                 ax.text(pad, i, txt(b.missing or "空白"), va="center", ha="left", color=MUTED, style="italic")
             else:
-                ax.text(b.value + pad, i, txt(number(b.value) + (" ⚠" if b.flagged else "")), va="center", ha="left",
-                        color=SUSPECT if b.flagged else TEXT)
+                mark, colour = _mark(b.flagged, b.corrected)
+                ax.text(b.value + pad, i, txt(number(b.value) + mark), va="center", ha="left", color=colour)
         if mean is not None and len([b for b in bars if b.value is not None]) > 1:
             ax.axvline(mean, color=PALETTE[1], linestyle="--", linewidth=1)
             ax.text(mean, len(rows) - 0.45, txt(f"平均 {number(round(mean, 2))}"), color=PALETTE[1], ha="left",
@@ -291,8 +302,10 @@ def stacked_bars(rows: Sequence[StackRow], categories: Sequence[str], font: CJKF
             shown = f"{total_label} {number(r.total)}" if r.total is not None else f"{total_label} —"
             if r.flagged:  # a red frame round the whole bar: its segments do not add up to the total
                 ax.barh(i, left[i], height=0.74, fill=False, edgecolor=SUSPECT, linewidth=1.4, linestyle="--")
-            ax.text(ends[i] + pad, i, txt(shown + (" ⚠" if r.flagged else "")), va="center", ha="left",
-                    color=SUSPECT if r.flagged else TEXT)
+            elif r.corrected:
+                ax.barh(i, left[i], height=0.74, fill=False, edgecolor=CORRECTED_COLOUR, linewidth=1.4)
+            mark, colour = _mark(r.flagged, r.corrected)
+            ax.text(ends[i] + pad, i, txt(shown + mark), va="center", ha="left", color=colour)
         ax.set_yticks(range(n), [txt(s) for s in labels])
         ax.set_ylim(-0.6, n - 0.4)
         ax.set_xlabel(txt("件数"))
@@ -325,14 +338,16 @@ def paired_bars(rows: Sequence[PairRow], series: Sequence[str], font: CJKFont) -
             colour = PALETTE[s % len(PALETTE)]
             ax.barh(ys, [b.value or 0.0 for b in bars], height=bar_h * 0.9, color=colour, label=txt(name),
                     hatch=["////" if b.flagged else None for b in bars],
-                    edgecolor=[SUSPECT if b.flagged else colour for b in bars], linewidth=0)
+                    edgecolor=[SUSPECT if b.flagged else CORRECTED_COLOUR if b.corrected else colour for b in bars],
+                    linewidth=[1.6 if b.corrected and not b.flagged else 0 for b in bars])
             for y, b in zip(ys, bars):
                 if b.value is None:
                     ax.text(pad, y, txt(b.missing or "空白"), va="center", ha="left", color=MUTED, style="italic",
                             fontsize=7.5)
                 else:
-                    ax.text(b.value + pad, y, txt(number(b.value) + (" ⚠" if b.flagged else "")), va="center",
-                            ha="left", fontsize=7.5, color=SUSPECT if b.flagged else TEXT)
+                    mark, text_colour = _mark(b.flagged, b.corrected)
+                    ax.text(b.value + pad, y, txt(number(b.value) + mark), va="center", ha="left", fontsize=7.5,
+                            color=text_colour)
         ax.set_yticks(range(n), [txt(s) for s in labels])
         ax.set_ylim(-0.6, n - 0.4)
         ax.set_xlabel(txt("件数"))
@@ -358,12 +373,19 @@ def trend_lines(lines: Sequence[Line], years: Sequence[int], axis_label: str, fo
             colour = PALETTE[i % len(PALETTE)]
             ys = [math.nan if v is None else v for v in line.values]
             flags = line.flagged or (False,) * len(ys)
+            fixed = line.corrected or (False,) * len(ys)
             ax.plot(years, ys, color=colour, linewidth=1.8, marker="o", markersize=4, label=txt(wrap(line.label, 14)))
-            for x, y, f in zip(years, ys, flags):
-                if f and not math.isnan(y):
+            for x, y, f, c in zip(years, ys, flags, fixed):
+                if math.isnan(y) or not (f or c):
+                    continue
+                if f:
                     ax.plot([x], [y], marker="X", markersize=9, color=SUSPECT, markeredgecolor="white", zorder=5)
-                    ax.annotate("⚠", (x, y), xytext=(-9, 5), textcoords="offset points", ha="center",
-                                color=SUSPECT, fontsize=8)
+                else:
+                    ax.plot([x], [y], marker="o", markersize=8, markerfacecolor="white", markeredgecolor=CORRECTED_COLOUR,
+                            markeredgewidth=1.6, zorder=5)
+                mark, mark_colour = _mark(f, c)
+                ax.annotate(mark.strip(), (x, y), xytext=(-9, 5), textcoords="offset points", ha="center",
+                            color=mark_colour, fontsize=8)
             known = [(x, y) for x, y in zip(years, ys) if not math.isnan(y)]
             if known:
                 ends.append((*known[-1], txt(number(known[-1][1])), colour))

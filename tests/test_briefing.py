@@ -17,6 +17,7 @@ from PIL import Image
 from core import briefing as B
 from core import briefing_charts as BC
 from core import metrics as M
+from core.charts import CORRECTED_COLOUR
 from core.checks import rule_name
 from core.library import Library
 from core.synthetic import make_report, render_text
@@ -253,6 +254,32 @@ def test_charts_draw_chinese_without_a_missing_glyph(prefer_system):
     image = Image.open(io.BytesIO(png))
     assert image.width >= 16 / 2.54 * 200
     assert BC.drawable(f"某{odd}县$", font) == "某〓县\\$"
+
+
+def _pixels_of(png: bytes, colour: str) -> int:
+    """How many pixels of a picture are (nearly) `colour`."""
+    target = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return sum(n for n, rgb in image.getcolors(1 << 20) if all(abs(a - b) <= 12 for a, b in zip(rgb, target)))
+
+
+@pytest.mark.parametrize("chart", ["ranked", "stacked", "paired", "trend"])
+def test_a_value_corrected_by_hand_is_outlined_in_blue_in_every_chart(chart):
+    font = BC.cjk_font()
+
+    def draw(corrected: bool) -> bytes:
+        if chart == "ranked":
+            return BC.ranked_bars([BC.Bar("甲县财政局", 30.0, corrected=corrected), BC.Bar("乙县民政局", 20.0)], "件", font)
+        if chart == "stacked":
+            return BC.stacked_bars([BC.StackRow("甲县财政局", (10.0, 5.0), 15.0, corrected=corrected)], ["予以公开", "其他"], font)
+        if chart == "paired":
+            return BC.paired_bars([BC.PairRow("甲县财政局", (BC.Bar("甲", 3.0, corrected=corrected), BC.Bar("甲", 1.0)))],
+                                  ["行政复议", "行政诉讼"], font)
+        return BC.trend_lines([BC.Line("甲县财政局", (10.0, 12.0), (False, False), (False, corrected))], [2022, 2023],
+                              "件", font)
+
+    assert _pixels_of(draw(False), CORRECTED_COLOUR) == 0
+    assert _pixels_of(draw(True), CORRECTED_COLOUR) > 200  # the outline (or ring) and the ✎ after the value
 
 
 def test_chart_number_formats():

@@ -212,4 +212,6 @@ def test_the_briefing_marks_a_corrected_value_and_says_what_was_read(r2):
     row = next(r for r in doc.tables[0].rows[1:] if r.cells[0].text == "市住建局")
     assert "2 ✎" in [c.text for c in row.cells]  # 行政复议（件）
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "✎ 经人工更正的数值（不是报告原文）：市住建局——行政复议（原读数 0，理由：原文表四行政复议总计为 2）" in text
+    assert "✎ 经人工更正的数值（不是报告原文）：市住建局——行政复议·总计（原读数 0，理由：原文表四行政复议总计为 2）" in text
+    # 图3 (行政复议、行政诉讼) draws the corrected value outlined and says so under the picture
+    assert "✎ 标记的数值经人工更正（不是报告原文）：市住建局（2020年）行政复议·总计（原读数 0，理由：原文表四行政复议总计为 2）。" in text
