@@ -533,18 +533,19 @@ def _briefing_button(data: Data, filters: Filters, year: int | None) -> None:
     Streamlit's download thread, so no page waits for it)."""
     demo = demo_shown()
     source = "资料库：演示报告（虚构机构，仅供演示）" if demo else f"资料库：{real_library().store.title}"
+    shown = lib()  # read here: the pack is built in the download's thread, outside this session's run
 
     def build() -> bytes:
         from core.briefing import BriefingScope, build_briefing  # matplotlib: imported on first use only
         scope = BriefingScope(year=year, filters=_describe(filters), source=source,
                               **({"title": "政府信息公开工作年度报告对比简报（演示数据）"} if demo else {}))
         return build_briefing(filters.apply(data.wide, by_year=False),
-                              filters.apply(data.warnings, by_year=False), scope)
+                              filters.apply(data.warnings, by_year=False), scope, shown.sections)
 
     st.download_button("生成简报（Word）", data=build, file_name=f"政务公开年报简报_{year or '全部'}年.docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", on_click="ignore",
                        icon=":material/summarize:", key="briefing", width="stretch",
-                       help="按当前筛选生成 Word 简报：主要数据表、图表、校验发现（错误在前）、资料库未收录的年度")
+                       help="按当前筛选生成 Word 简报：主要数据表、图表、校验发现（错误在前）、与上年对照、资料库未收录的年度")
 
 
 def _usual_year(counts: pd.Series) -> int | None:

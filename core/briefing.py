@@ -5,8 +5,9 @@ Contents, in order: cover lines (title, year, filters, how many agencies and rep
 source); 表1 the key figures of each agency for the chosen year; 图1–图4 at print resolution (ranked
 新收申请, 办理结果构成, 行政复议/行政诉讼, the 新收申请 trend of up to five agencies over every year);
 every error and warning in words, errors first, with the 「无法核验」 notes counted per agency (they
-are no findings); what the library does not hold (years 未入库 between the first and the last year,
-reports with unread cells).
+are no findings); 与上年对照 (`core.briefing_years`: each agency's report beside its previous one, cell
+counts, main figures, a copied section 五); what the library does not hold (years 未入库 between the
+first and the last year, reports with unread cells).
 
 Every number is taken from the frames of `core.metrics` (`wide`, `warnings_frame`) as the page
 passes them, already filtered; nothing is estimated. A value from a table that does not add up in its
@@ -22,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -31,6 +32,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from core import briefing_docx as D
+from core import briefing_years as BY
 from core import fields as F
 from core import metrics as M
 from core import rows as R
@@ -559,8 +561,24 @@ def _findings(doc, fr: _Frames) -> None:
               + "），可在看板「数据校验」页查看。")
 
 
+def _years(doc, fr: _Frames, year: int | None,
+           sections: Callable[[list[int]], dict[int, dict[str, str]]] | None) -> None:
+    """与上年对照: each agency of the year beside its latest earlier report in the frames."""
+    in_year = [a for a in fr.agencies if (a, year) in fr.by_agency_year]
+    pairs = []
+    for agency in in_year:
+        earlier = [y for (a, y) in fr.by_agency_year if a == agency and y < year]
+        if earlier:
+            pairs.append((agency, fr.by_agency_year[(agency, max(earlier))], fr.by_agency_year[(agency, year)]))
+    ids = [int(r["report_id"]) for _, base, this in pairs for r in (base, this)]
+    text = sections(ids) if sections and ids else {}
+    BY.add_section(doc, "四、与上年对照", year,
+                   [BY.Pair(a, base, this, text.get(int(base["report_id"]), {}), text.get(int(this["report_id"]), {}))
+                    for a, base, this in pairs], len(in_year), fr.corrections)
+
+
 def _not_in_library(doc, fr: _Frames) -> None:
-    doc.add_heading("四、资料库未收录", level=1)
+    doc.add_heading("五、资料库未收录", level=1)
     if fr.years:
         span = list(range(fr.years[0], fr.years[-1] + 1))
         lacking = {a: [y for y in span if (a, y) not in fr.by_agency_year] for a in fr.agencies}
@@ -591,13 +609,15 @@ def _not_in_library(doc, fr: _Frames) -> None:
                    + ("等" if len(fr.unplaced) > 10 else "") + "。")
 
 
-def build_briefing(wide: pd.DataFrame, warnings: pd.DataFrame, scope: BriefingScope) -> bytes:
+def build_briefing(wide: pd.DataFrame, warnings: pd.DataFrame, scope: BriefingScope,
+                   sections: Callable[[list[int]], dict[int, dict[str, str]]] | None = None) -> bytes:
     """The briefing pack (.docx bytes) of the reports in the frames.
 
     wide, warnings: `metrics.wide` and `metrics.warnings_frame` of the current
     reports, filtered to the page's agencies and template but NOT to a year (the trend and the
     未入库 note need every year). `scope` says which year the key figures and charts are for and how
-    to describe the filters and the source.
+    to describe the filters and the source. `sections(report ids)`: the reports' prose by section
+    (`Library.sections`), for 与上年对照's section 五; without it the prose is not compared.
     """
     fr = _Frames(wide, warnings)
     year = scope.year if scope.year is not None else (fr.years[-1] if fr.years else None)
@@ -608,6 +628,7 @@ def build_briefing(wide: pd.DataFrame, warnings: pd.DataFrame, scope: BriefingSc
     if fr.agencies:
         _charts(doc, fr, year)
         _findings(doc, fr)
+        _years(doc, fr, year, sections)
         _not_in_library(doc, fr)
     buf = io.BytesIO()
     doc.save(buf)

@@ -18,11 +18,11 @@ CHANGE_WORDS = {"up": "增加", "down": "减少", "same": "未变", "filled": "�
                 "blank": "两年均空白", "unread": "无法比较（未读到）", "other_template": "仅一年的模板有此格"}
 
 
-def _state(row: pd.Series, key: str) -> tuple[str, float | None]:
+def _state(row: dict, key: str) -> tuple[str, float | None]:
     """('number', v) / ('blank', None) / ('unread', None) / ('absent', None) of one cell of one report."""
     if key in (row.get("unread") or ()):
         return "unread", None
-    if key not in row.index:
+    if key not in row:
         return "absent", None
     v = row[key]
     if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -43,8 +43,9 @@ def cell_changes(base: pd.Series, this: pd.Series) -> pd.DataFrame:
     keys = list(dict.fromkeys([*F.template_keys(str(this.get("template") or "2021")),
                                *F.template_keys(str(base.get("template") or "2021"))]))
     rows = []
+    before, now = base.to_dict(), this.to_dict()  # a Series looks a value up ~20× slower than a dict
     for key in keys:
-        (sa, a), (sb, b) = _state(base, key), _state(this, key)
+        (sa, a), (sb, b) = _state(before, key), _state(now, key)
         if "unread" in (sa, sb):
             kind = "unread"
         elif "absent" in (sa, sb):

@@ -33,7 +33,8 @@ from core.library_file import ENV_VAR, LibraryError  # noqa: F401 (LibraryError:
 from core.readers import MAX_FILE_BYTES, sniff, too_large
 from core import corrections
 from core.record import Correction, Report, Value
-from core.library_rows import StoredRow, canonical_names_in, current_rows, keep_cross_year, kept_cross_year, latest, read_record
+from core.library_rows import (ID_CHUNK, StoredRow, canonical_names_in, current_rows, keep_cross_year,
+                               kept_cross_year, latest, read_record)
 from core.rows import LAYOUT, Row, stored_form, summarise
 from core.store import POSTGRES_SCHEMES, Connection, open_store
 
@@ -425,6 +426,18 @@ class Library:
         """One report with its provenance (where each value was read)."""
         found = self._select("WHERE id = ?", (report_id,), provenance=True)
         return found[0] if found else None
+
+    def sections(self, report_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+        """The reports' prose by section (一…六), without reading their provenance: what 年度对照 and the
+        briefing's 与上年对照 compare."""
+        ids, out = list(report_ids), {}
+        with self.store.connect() as db:
+            for start in range(0, len(ids), ID_CHUNK):
+                chunk = ids[start:start + ID_CHUNK]
+                for rid, record in db.execute(f"SELECT id, record FROM reports WHERE id IN ({','.join('?' * len(chunk))})",
+                                              tuple(chunk)):
+                    out[rid] = dict(json.loads(record).get("sections") or {})
+        return out
 
     def _select(self, where: str, args: tuple, provenance: bool = False) -> list[StoredReport]:
         mapping = self.agency_map()

@@ -14,6 +14,8 @@ from core.record import Report
 from core.rows import LAYOUT, Row, agency_series, by_agency, summarise
 from core.store import Connection
 
+ID_CHUNK = 500  # ids bound in one 「IN (…)」: older SQLite builds allow 999 parameters
+
 
 @dataclass(frozen=True)
 class StoredRow:
@@ -56,8 +58,8 @@ def keep_cross_year(db: Connection) -> None:
     missing = {k: g for k, g in groups.items() if k not in kept}
     ids = [s.id for g in missing.values() for s in g]
     read = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start:start + ID_CHUNK]
         read.update((r.id, r) for r in _rows(db, mapping, f"WHERE r.id IN ({','.join('?' * len(chunk))})", chunk))
     db.executemany("INSERT INTO cross_year_sets VALUES (?)", [(k,) for k in missing])
     db.executemany("INSERT INTO cross_year_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -58,7 +58,8 @@ def compared(data: ui.Data, filters: ui.Filters, base_id: int, this_id: int, cha
         changes = changes[~changes["kind"].isin(["same", "blank", "other_template"])]
         if changes.empty:
             steps.append(partial(st.info, "没有数值变化或无法比较的格。关闭上方「只显示有变化的格」可查看全部。"))
-    steps += prose(ui.lib().get(base_id).report.sections, ui.lib().get(this_id).report.sections, before, now)
+    text = ui.lib().sections([base_id, this_id])
+    steps += prose(text.get(base_id, {}), text.get(this_id, {}), before, now)
     for table, rows in changes.groupby("table", sort=False):
         shown = pd.DataFrame({"项目": rows["item"], before: rows["before"], now: rows["now"],
                               "变化": [("" if c is None or pd.isna(c) else "0" if c == 0 else f"{c:+,.0f}"

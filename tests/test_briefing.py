@@ -193,7 +193,7 @@ def test_years_not_in_the_library_are_named_never_as_not_published(frames, pack)
     doc = _doc(pack)
     text = _all_text(doc)
     assert "未报送" not in text
-    lines = _section(doc, "四、资料库未收录")
+    lines = _section(doc, "五、资料库未收录")
     span = range(int(wide["year"].min()), int(wide["year"].max()) + 1)
     for agency in ("甲县财政局", "乙县教育局"):
         held = set(wide.loc[wide["agency"] == agency, "year"])
@@ -220,7 +220,7 @@ def test_a_filtered_scope_counts_its_own_reports_and_says_when_it_cannot_draw(fr
     doc = _doc(B.build_briefing(keep(wide), keep(warnings_), scope))
     text = _all_text(doc)
     assert "2 个机构，7 份报告（2021–2024年）" in text
-    assert "乙县教育局：2022年未入库" in "\n".join(_section(doc, "四、"))
+    assert "乙县教育局：2022年未入库" in "\n".join(_section(doc, "五、"))
     assert len(doc.inline_shapes) == 0
     assert text.count("图未生成：本机没有可用的中文字体") == 4  # words, not pictures of empty boxes
 
@@ -316,3 +316,59 @@ def test_zero_and_missing_stay_apart_and_an_unread_cell_says_so(monkeypatch):
     charts = "\n".join(_section(doc, "二、"))
     assert "「未读到」：解析器未读到该格" in charts and "「空白」：报告中该格为空" in charts
     assert "丁县水利局　2023年（文件：b.txt）：完整度 99.5%（199/200 格），1 个单元格未读到" in _all_text(doc)
+
+
+def test_this_year_against_last_year_names_a_copied_report_and_lists_the_changed_cells(tmp_path):
+    """与上年对照 on a real library: 湛河区住建局 2024 is its 2023 report with only the title's year changed
+    (every comparable cell the same, section 五 copied); 市住建局 2021 moved one number of Table 2 and
+    wrote a new section 五."""
+    lib = Library(tmp_path / "years.sqlite3")
+    zhanhe = (SAMPLES / "000_cf1e86794f147280.txt").read_text(encoding="utf-8")
+    lib.add(zhanhe.encode(), "湛河2023.txt")
+    lib.add(zhanhe.replace("2023 年政府信息公开", "2024 年政府信息公开", 1).encode(), "湛河2024.txt")
+    city = (SAMPLES / "002_b232cca7e491c758.txt").read_text(encoding="utf-8")
+    lib.add(city.encode(), "市住建局2020.txt")
+    five_start, five_end = city.index("五、政府信息公开工作"), city.index("六、其他需要报告的事项")
+    moved = (city[:five_start] + "五、存在的主要问题及改进情况\n本年度新建了依申请公开台账，答复时限全部达标；"
+             "明年将开展基层政务公开标准化培训，修订主动公开目录。\n" + city[five_end:])
+    moved = moved.replace("市住建局2020年度", "市住建局2021年度", 1).replace("\t行政许可\n\t67\n", "\t行政许可\n\t70\n", 1)
+    assert moved.count("\t70\n") == city.count("\t70\n") + 1  # the one planted change
+    lib.add(moved.encode(), "市住建局2021.txt")
+    rows = lib.current_rows()
+    wide = M.wide(rows)
+    for year, copied in ((2024, "湛河区住建局"), (2021, None)):
+        doc = _doc(B.build_briefing(wide, M.warnings_frame(rows, lib.series(rows)),
+                                    B.BriefingScope(year=year, date=DATE), lib.sections))
+        text = "\n".join(_section(doc, "四、与上年对照"))
+        table = next(t for t in doc.tables if t.rows[0].cells[0].text == "机构" and t.rows[0].cells[1].text == "对照年度")
+        counts = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in table.rows[1:]}
+        if copied:
+            agency = "湛河区住建局"
+            assert counts[agency][0] == "2023年" and counts[agency][-1] == "100%"
+            same = int(counts[agency][3])
+            assert same > 100 and counts[agency][1:3] == ["0", "0"] and counts[agency][4:7] == ["0", "0", "0"]
+            assert f"可比较的格与对照年度完全相同（请核实是否照搬上年）：湛河区住建局（{same} 格）。" in text
+            assert "第五部分「存在的主要问题及改进情况」与对照年度相同的文字达 80% 以上（请核实是否照搬上年）：湛河区住建局（约 100%）。" in text
+            assert "没有数值变化的格。可比较的格与对照年度完全相同。" in text
+        else:
+            agency = "市住建局"
+            assert counts[agency][:3] == ["2020年", "1", "0"] and int(counts[agency][-1].rstrip("%")) < 30
+            assert "没有机构的表格数字与对照年度完全相同" in text
+            detail = next(t for t in doc.tables if t.rows[0].cells[2].text == "2020年" and t.rows[0].cells[3].text == "2021年")
+            assert [[c.text for c in r.cells] for r in detail.rows[1:]] == [
+                ["表二", "行政许可·上一年项目数量", "67", "70", "+3"]]
+        figures = next(t for t in doc.tables if t.rows[0].cells[1].text == "新收申请")
+        [shown] = [[c.text for c in r.cells[1:]] for r in figures.rows[1:] if r.cells[0].text == agency]
+        before, now = (_row(wide, agency, y) for y in (year - 1, year))
+        new = "applications.new_received.total"
+        assert shown[0].startswith(f"{B.number(before[new]) or '—'} → {B.number(now[new]) or '—'}")
+
+    # a value corrected by hand is marked where it is listed, and the note says what was read
+    rid = next(r["id"] for r in lib.index() if r["name"] == "市住建局2021.txt")
+    lib.correct(rid, "review.total", 4, "原文表四行政复议总计为 4")
+    rows = lib.current_rows()
+    doc = _doc(B.build_briefing(M.wide(rows), M.warnings_frame(rows, lib.series(rows)),
+                                B.BriefingScope(year=2021, date=DATE), lib.sections))
+    detail = next(t for t in doc.tables if t.rows[0].cells[2].text == "2020年" and t.rows[0].cells[3].text == "2021年")
+    assert ["表四（行政复议）", "行政复议·总计", "0", "4 ✎", "+4"] in [[c.text for c in r.cells] for r in detail.rows[1:]]
+    assert "✎ 经人工更正的数值（不是报告原文）：2021年行政复议·总计（原读数 0，理由：原文表四行政复议总计为 4）。" in _all_text(doc)
