@@ -751,6 +751,20 @@ def test_a_report_whose_numbers_are_all_last_years_is_pointed_out(tmp_path):
     assert any(re.fullmatch(r"第一部分「总体情况」：与2023年相同的文字约 (9\d|100)%", e.label) for e in at.expander)
 
 
+def test_the_years_page_pairs_an_agency_across_a_change_of_its_printed_name(tmp_path):
+    db = tmp_path / "renamed.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    lib.add(SAMPLE_TXT.read_bytes(), "2023.txt")
+    renamed = SAMPLE_TXT.read_text(encoding="utf-8").replace("湛河区住建局 2023", "平顶山市湛河区住建局 2024", 1)
+    lib.add(renamed.encode(), "2024.txt")
+    assert {r["printed_agency"] for r in lib.index()} == {"湛河区住建局", "平顶山市湛河区住建局"}
+    at = run("pages/9_years.py", db)
+    agency = next(sb for sb in at.selectbox if sb.label == "机构")
+    assert len(agency.options) == 1 and "湛河区住建局" in agency.value
+    assert [sb.value for sb in at.selectbox if sb.label in ("本年度", "对照年度")] == [2024, 2023]
+
+
 def test_the_years_page_says_what_to_do_when_no_agency_has_two_years(tmp_path):
     db = tmp_path / "one.sqlite3"
     lib = Library(db)
