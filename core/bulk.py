@@ -27,7 +27,7 @@ from core.readers import MAX_FILE_BYTES, too_large
 from core.record import Report
 from core.rows import stored_form
 
-DOCUMENT_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm", ".doc", ".wps")
+DOCUMENT_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm", ".doc", ".wps", ".png", ".jpg", ".jpeg")
 ARCHIVE_SUFFIXES = (".zip",)
 MAX_ARCHIVE_MEMBERS = 50_000  # a real archive of one province's reports holds a few thousand
 IN_FLIGHT_PER_WORKER = 4  # files handed to the pool ahead of time: keeps every core busy, memory bounded

@@ -20,6 +20,9 @@ class Cell:
     # A merged cell is repeated over every grid position it spans; `covered` marks the copies
     # (every position but the top-left one), so the parser can tell a span from two equal cells.
     covered: bool = False
+    # Read from a page image by OCR (core.readers.scan): the lowest confidence of its characters;
+    # None for text a file holds as text.
+    ocr: float | None = None
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Table:
 class Paragraph:
     text: str
     where: str = ""
+    ocr: float | None = None  # as Cell.ocr: the lowest confidence of a line read from a page image
 
 
 Block = Paragraph | Table
@@ -51,7 +55,7 @@ class Document:
     # Title known from outside the body (an HTML <title> or meta tag, PDF metadata), used for the
     # agency and year when the body has no title line.
     title_hint: str | None = None
-    format: str = "text"  # text | pdf | docx | html
+    format: str = "text"  # text | pdf | scan (read by OCR) | docx | html
 
     @property
     def paragraphs(self) -> list[Paragraph]:

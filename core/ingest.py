@@ -1,10 +1,7 @@
 """One file in → one checked `Report` out: pick the reader, parse, check. Never raises on bad input."""
 from __future__ import annotations
 
-import signal
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import replace
 
 from core import fields as F
@@ -16,6 +13,7 @@ from core.parse import parse_document
 from core.readers import read_document
 from core.readers.text import parse_text
 from core.record import CORRECTED, Correction, Provenance, Report
+from core.time_limit import TimeUp, time_limit
 
 
 def ingest(data: bytes, name: str, corrections: Sequence[Correction] = ()) -> Report:
@@ -35,39 +33,18 @@ def ingest(data: bytes, name: str, corrections: Sequence[Correction] = ()) -> Re
     return report_from_document(doc, name, corrections)
 
 
-FILE_SECONDS = 15  # per file: the slowest real report takes ~3 s; the readers' own budgets are lower
+FILE_SECONDS = 15  # per file: the slowest real report takes ~3 s; a scan is given more, page by page
 
 
 def ingest_within(data: bytes, name: str, seconds: int = FILE_SECONDS) -> Report:
     """`ingest` with a hard wall-clock limit, where one can be set (the main thread of a process: the
     command line and the bulk import's workers); the dashboard relies on the readers' own budgets."""
     try:
-        with _time_limit(seconds):
+        with time_limit(seconds):
             return ingest(data, name)
-    except _TimeUp:
+    except TimeUp:
         return Report(name, error=f"{name}：处理超过 {seconds} 秒仍未完成，已停止。文件可能已损坏或结构异常，"
                                   "请重新导出后再试，或改传其他格式的版本。")
-
-
-class _TimeUp(BaseException):
-    """Raised by the timer; a BaseException, so no `except Exception` of a reader swallows it."""
-
-
-@contextmanager
-def _time_limit(seconds: int) -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def up(signum, frame):
-        raise _TimeUp()
-    previous = signal.signal(signal.SIGALRM, up)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def ingest_text(text: str, name: str = "粘贴的文本") -> Report:
@@ -134,5 +111,5 @@ def _apply(parsed, correction: Correction) -> Correction:
     parsed.unreadable.discard(key)
     p = parsed.provenance.get(key)
     parsed.provenance[key] = Provenance(f"{p.where}；{CORRECTED}" if p else CORRECTED, p.row if p else "",
-                                        p.col if p else "", p.text if p else "")
+                                        p.col if p else "", p.text if p else "", p.ocr if p else None)
     return replace(correction, parsed=was, parsed_unread=unread)

@@ -319,7 +319,7 @@ def _line_row(p: Paragraph) -> TableRow | None:
     cells = row_from_line(p.text, min_gap=1)
     if not cells:
         return None
-    row = TableRow([Cell(t, p.where) for t in cells], Table([], p.where), 0)
+    row = TableRow([Cell(t, p.where, ocr=p.ocr) for t in cells], Table([], p.where), 0)
     values = sum(read_cell(c).kind in ("number", "blank") for c in row.values())
     return row if values >= 2 or _row_kind(row) else None
 

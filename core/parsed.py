@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from core import fields as F
 from core.grid import Paragraph
 from core.record import Provenance, Value, Warning
-from core.values import Read, TableRow
+from core.values import Read, TableRow, ocr_unsure
 
 
 @dataclass
@@ -44,9 +44,11 @@ class Parsed:
             text = read.cell.text.strip()
             shown = text if len(text) <= 30 else f"{text[:30]}…（共 {len(text)} 个字符）"
             why = "超出任何年报数值的合理范围" if re.fullmatch(r"[+\-]?[\d,.]+", text) else "无法识别为数字"
+            if ocr_unsure(read.cell):
+                why = f"是扫描识别的结果，但识别把握不足（置信度 {read.cell.ocr:.2f}），请对照原件核对"
             self.warn("unreadable_cell", "warning", [key],
                       f"{F.label(key)}：单元格「{shown}」{why}，按未读到处理。", read.cell.where)
-        self.provenance[key] = Provenance(read.cell.where, row_label, col_label, read.cell.text[:200])
+        self.provenance[key] = Provenance(read.cell.where, row_label, col_label, read.cell.text[:200], read.cell.ocr)
 
     def missing(self, key: str, row: TableRow, col_label: str) -> None:
         if key in self.fields and self.fields[key] is not None:

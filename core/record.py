@@ -45,9 +45,17 @@ class Provenance:
     row: str
     col: str
     text: str
+    ocr: float | None = None  # read from a page image by OCR: its confidence (None: read as text)
 
-    def to_json(self) -> dict[str, str]:
-        return {"where": self.where, "row": self.row, "col": self.col, "text": self.text}
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"where": self.where, "row": self.row, "col": self.col, "text": self.text}
+        if self.ocr is not None:
+            d.update(ocr=True, confidence=self.ocr)
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Provenance":
+        return cls(d["where"], d["row"], d["col"], d["text"], d.get("confidence") if d.get("ocr") else None)
 
 
 @dataclass(frozen=True)
@@ -118,7 +126,7 @@ class Report:
             d["source"],
             dict(d.get("fields") or {}),
             [Warning.from_json(w) for w in d.get("warnings") or []],
-            {k: Provenance(**p) for k, p in (d.get("provenance") or {}).items()},
+            {k: Provenance.from_json(p) for k, p in (d.get("provenance") or {}).items()},
             unread=list(d.get("unread") or []),
             corrections=[Correction(**c) for c in d.get("corrections") or []],
             sections=dict(d.get("sections") or {}),

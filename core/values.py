@@ -38,9 +38,19 @@ class Read:
     cell: Cell
 
 
+OCR_MIN_CONFIDENCE = 0.6  # a number OCR read with a character less sure than this is not taken
+
+
 def read_cell(cell: Cell) -> Read:
     kind, value, unit = _read_text(cell.text)
+    if kind == "number" and cell.ocr is not None and cell.ocr < OCR_MIN_CONFIDENCE:
+        return Read("unreadable", None, None, cell)  # never a guess: 未读到, checked against the page
     return Read(kind, value, unit, cell)
+
+
+def ocr_unsure(cell: Cell) -> bool:
+    """A number OCR read without enough confidence (which `read_cell` does not take)."""
+    return cell.ocr is not None and cell.ocr < OCR_MIN_CONFIDENCE and _read_text(cell.text)[0] == "number"
 
 
 # A count or an amount in 万元 of a real report has at most 9 or 10 digits; longer runs of digits

@@ -20,7 +20,7 @@ st.markdown("支持 **PDF**、**Word（.docx）**、**网页（.html，另存的
             "相同的文件只保存一次；同一机构同一年度的多份文件视为该报告的不同版本，图表只计最新一份。")
 library = ui.upload_library()
 with st.form("upload", border=False):  # one click reads both the files and the pasted text
-    files = st.file_uploader("选择年报文件", type=["pdf", "docx", "doc", "wps", "html", "htm", "txt"],
+    files = st.file_uploader("选择年报文件", type=["pdf", "docx", "doc", "wps", "html", "htm", "txt", "png", "jpg", "jpeg"],
                              accept_multiple_files=True)
     pasted = st.text_area("或粘贴报告全文", height=120, placeholder="把年报全文（含表格）粘贴到这里")
     submitted = st.form_submit_button("解析并入库", type="primary")

@@ -217,7 +217,8 @@ _GOOD_PDF = _pdf([_rl_table(TABLE3_ROWS, TABLE3_SPANS)])
     (b"%PDF-1.7\n%garbage", "PDF 文件已损坏（文档目录（页面树）损坏）"),
     (_GOOD_PDF[: len(_GOOD_PDF) // 2], "PDF 文件已损坏（文件不完整，末尾被截断）"),
     (_canvas_pdf(_text_page, encrypt="pw"), "PDF 设有打开密码（已加密）"),
-    (_canvas_pdf(_scanned), "这是扫描版 PDF（没有可提取的文字层），无法读取表格数字。请上传 Word 或网页版本，或提供可复制文字的 PDF。"),
+    # a PDF without text goes to OCR, which finds none in a page of boxes
+    (_canvas_pdf(_scanned), "扫描件中没有识别出文字（页面可能是空白或照片），无法读取表格数字。"),
     (_cid_garbage_pdf(), "PDF 的字体没有文字编码（提取出的是乱码）"),
 ], ids=["empty", "garbage", "truncated", "encrypted", "scanned", "cid-garbage"])
 def test_pdf_bad_input(data, message):

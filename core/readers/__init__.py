@@ -27,7 +27,7 @@ def too_large(name: str, size: int) -> str:
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """'pdf' | 'docx' | 'doc' | 'zip' | 'html' | 'text' | 'binary' from the first bytes."""
+    """'pdf' | 'docx' | 'doc' | 'zip' | 'image' | 'html' | 'text' | 'binary' from the first bytes."""
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         return "pdf"
@@ -37,6 +37,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return "doc"
     if head.startswith(b"{\\rtf"):
         return "rtf"
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        return "image"
     probe = head.lower()
     for bom in (b"\xff\xfe", b"\xfe\xff"):
         if head.startswith(bom):
@@ -72,6 +74,9 @@ def read_document(data: bytes, name: str) -> Document:
     if kind == "text":
         from core.readers.text import read_text
         return read_text(data, name)
+    if kind == "image":
+        from core.readers.pdf import read_scanned_image
+        return read_scanned_image(data, name)
     if kind == "doc":
         raise ReadError(f"{name}：这是旧版 Word（.doc/.wps）文件，无法直接读取。请在 Word 或 WPS 中另存为 .docx 后上传，或上传 PDF/网页版本。")
     if kind == "rtf":

@@ -11,20 +11,59 @@ from __future__ import annotations
 import time
 
 from core.grid import Document, ReadError
-from core.readers.pdf_layout import UsePdfminer, encrypted_message, read_pages, title_hint
-from core.readers.pdf_pdfium import ERR_PASSWORD, PdfiumError
+from core.readers.pdf_layout import NoTextLayer, UsePdfminer, encrypted_message, read_pages, title_hint
+from core.readers.pdf_pdfium import ERR_PASSWORD, LOCK, PdfiumError
 from core.readers.pdf_pdfium import Document as PdfiumDocument
 from core.readers.pdf_scan import check_streams, ends_like_a_pdf, utf8_title
 
 
 def read_pdf(data: bytes, name: str) -> Document:
-    """Read a text PDF; raises ReadError for scans, broken fonts, encryption and damaged files."""
+    """Read a PDF, a scanned one by OCR; raises ReadError for broken fonts, encryption and damaged files."""
     started = time.thread_time()
     try:
-        return _read_with_pdfium(data, name, started)
-    except UsePdfminer:
-        from core.readers.pdf_miner import read_pdf_with_pdfminer
-        return read_pdf_with_pdfminer(data, name, started)
+        try:
+            return _read_with_pdfium(data, name, started)
+        except UsePdfminer:
+            from core.readers.pdf_miner import read_pdf_with_pdfminer
+            return read_pdf_with_pdfminer(data, name, started)
+    except NoTextLayer as no_text:
+        return _read_scanned_pdf(data, name, no_text)
+
+
+def _read_scanned_pdf(data: bytes, name: str, no_text: NoTextLayer) -> Document:
+    """A PDF without a text layer, read from its page images (core.readers.scan)."""
+    from core.readers import scan
+    from core.readers.ocr import OcrUnavailable
+    try:
+        import pypdfium2 as pdfium
+        with LOCK:
+            pdf = pdfium.PdfDocument(data)
+            try:
+                count, title = len(pdf), pdf.get_metadata_value("Title")
+            finally:
+                pdf.close()
+        source = scan.pdf_pages(data, name, count, title or None)
+        doc = read_pages(source, name, time.thread_time())
+    except OcrUnavailable as exc:
+        raise ReadError(f"{no_text}（{exc}）") from exc
+    except (ReadError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # pypdfium2 cannot open what PDFium's text pass could: say what the text pass said
+        raise no_text from exc
+    doc.format = "scan"
+    return doc
+
+
+def read_scanned_image(data: bytes, name: str) -> Document:
+    """A PNG or JPEG page image, read by OCR."""
+    from core.readers import scan
+    from core.readers.ocr import OcrUnavailable
+    try:
+        doc = read_pages(scan.image_pages(data, name), name, time.thread_time())
+    except OcrUnavailable as exc:
+        raise ReadError(f"{name}：{exc}") from exc
+    doc.format = "scan"
+    return doc
 
 
 def _read_with_pdfium(data: bytes, name: str, started: float) -> Document:

@@ -85,6 +85,10 @@ class UsePdfminer(Exception):
     """This file is read with pdfminer's reader (pdf_miner.py), exactly as before PDFium."""
 
 
+class NoTextLayer(ReadError):
+    """A PDF without text: the PDF reader hands it to the scan reader (core.readers.scan)."""
+
+
 def encrypted_message(name: str) -> str:
     return f"{name}：PDF 设有打开密码（已加密），无法读取。请上传未加密的 PDF，或 Word、网页版本。"
 
@@ -100,7 +104,7 @@ def read_pages(source: PageSource, name: str, started: float) -> Document:
     if count > MAX_PAGES:
         raise ReadError(f"{name}：PDF 共 {count} 页，超过 {MAX_PAGES} 页的上限。年度报告通常不超过 20 页，"
                         "请确认上传的是单份年度报告而不是汇编。")
-    budget = max(TIME_BUDGET_S, TIME_PER_PAGE_S * count)
+    budget = max(TIME_BUDGET_S, getattr(source, "seconds_per_page", TIME_PER_PAGE_S) * count)
     placed: list[tuple[int, float, Paragraph | _PageTable]] = []
     total = garbled = 0
     doctop = 0.0
@@ -128,8 +132,10 @@ def read_pages(source: PageSource, name: str, started: float) -> Document:
         raise ReadError(f"{name}：PDF 的字体没有文字编码（提取出的是乱码），无法读取表格数字。"
                         "请上传 Word 或网页版本，或用其他软件重新导出可复制文字的 PDF。")
     if total < MIN_TEXT_CHARS:
-        raise ReadError(f"{name}：这是扫描版 PDF（没有可提取的文字层），无法读取表格数字。"
-                        "请上传 Word 或网页版本，或提供可复制文字的 PDF。")
+        raise NoTextLayer(f"{name}：扫描件中没有识别出文字（页面可能是空白或照片），无法读取表格数字。请上传 Word、网页"
+                          "或可复制文字的 PDF 版本。" if getattr(source, "scanned", False) else
+                          f"{name}：这是扫描版 PDF（没有可提取的文字层），无法读取表格数字。"
+                          "请上传 Word 或网页版本，或提供可复制文字的 PDF。")
     blocks = _join_continued(placed)
     if not any(isinstance(b, Table) for b in blocks):
         blocks = [_line_row(b) for b in blocks]
@@ -204,7 +210,7 @@ def _line_row(block: Paragraph | Table) -> Paragraph | Table:
     if isinstance(block, Paragraph):
         cells = row_from_line(block.text, min_gap=1)
         if cells:
-            return Table([[Cell(t, block.where) for t in cells]], block.where, regular=False)
+            return Table([[Cell(t, block.where, ocr=block.ocr) for t in cells]], block.where, regular=False)
     return block
 
 
@@ -246,7 +252,7 @@ def _read_page(page: Page, chars: list[dict], number: int) -> list[tuple[float, 
     for line in T.extract_text_lines(narrative):
         text = clean(line["text"])
         if text and not _is_page_number(line, text, page.height):
-            out.append((line["top"], Paragraph(text, where)))
+            out.append((line["top"], Paragraph(text, where, line.get("ocr"))))
     out.sort(key=lambda item: item[0])
     return out
 
@@ -337,7 +343,8 @@ class _Grid:
                 r0, c0, slot = self.owner[r][c]
                 if id(slot) not in texts:
                     texts[id(slot)] = _cell_text(slot.chars)
-                row.append(Cell(texts[id(slot)], where, covered=(r0, c0) != (r, c)))
+                ocr = min(ch["ocr"] for ch in slot.chars) if slot.chars and "ocr" in slot.chars[0] else None
+                row.append(Cell(texts[id(slot)], where, covered=(r0, c0) != (r, c), ocr=ocr))
             out.append(row)
         return out
 
@@ -418,7 +425,7 @@ def _append(table: _PageTable, more: _PageTable) -> None:
         # merged cell (Word prints a merged cell's text only on the page where it starts).
         if not cell.text and origins[0][c] == (0, c) and len({r for r, _ in span}) > 1 and above.text:
             for r, cc in span:
-                rows[r][cc] = Cell(above.text, rows[r][cc].where, covered=True)
+                rows[r][cc] = Cell(above.text, rows[r][cc].where, covered=True, ocr=above.ocr)
                 origins[r][cc] = (above_origin[0] - offset, above_origin[1])
     # The lower part of a row the page break split, holding no text of its own, adds nothing
     # (kept when a cell starting in it spans further down).
@@ -458,7 +465,7 @@ def _split_columns(table: _PageTable, xs: list[float]) -> None:
         new_row, new_origins = [], []
         for c, (cell, (r0, c0)) in enumerate(zip(row, row_origins)):
             for k, _ in enumerate(new_col[c]):
-                new_row.append(cell if k == 0 else Cell(cell.text, cell.where, covered=True))
+                new_row.append(cell if k == 0 else Cell(cell.text, cell.where, covered=True, ocr=cell.ocr))
                 new_origins.append((r0, new_col[c0][0]))
         rows.append(new_row)
         origins.append(new_origins)

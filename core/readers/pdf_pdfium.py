@@ -30,7 +30,7 @@ _LINETO, _BEZIERTO, _MOVETO = 0, 1, 2  # FPDFPathSegment_GetType
 _MADE_UP = {0x20, 0x0A, 0x0D}  # the characters PDFium generates (spaces, line breaks)
 MAX_FORM_DEPTH = 12  # form XObjects nested deeper than this are not looked into
 MAX_PAGE_OBJECTS = 200_000  # objects of a page looked at (a report page has a few thousand)
-_LOCK = threading.Lock()
+LOCK = threading.Lock()  # every call into PDFium, this module's and pypdfium2's (the scan reader renders with it)
 
 
 class PdfiumError(Exception):
@@ -116,7 +116,7 @@ def _library_path() -> str:
 
 
 def _library() -> ctypes.CDLL:
-    """Load PDFium once and declare the functions used (call with _LOCK held)."""
+    """Load PDFium once and declare the functions used (call with LOCK held)."""
     global _lib
     if _lib is None:
         lib = ctypes.CDLL(_library_path())
@@ -156,7 +156,7 @@ class Document:
 
     def __init__(self, data: bytes, descents: dict[bytes, float | None] | None = None) -> None:
         self._descents = descents or {}  # pdfminer's font descents by name (pdf._font_descents)
-        with _LOCK:
+        with LOCK:
             lib = _library()
             self._data = data  # PDFium does not copy the buffer: keep it alive
             self._handle = lib.FPDF_LoadMemDocument64(data, len(data), None)
@@ -165,7 +165,7 @@ class Document:
             self.page_count = int(lib.FPDF_GetPageCount(self._handle))
 
     def close(self) -> None:
-        with _LOCK:
+        with LOCK:
             if self._handle:
                 _library().FPDF_CloseDocument(self._handle)
                 self._handle = None
@@ -178,7 +178,7 @@ class Document:
 
     def title(self) -> str | None:
         """The Title of the document information dictionary (PDFium decodes UTF-16 and PDFDocEncoding)."""
-        with _LOCK:
+        with LOCK:
             lib = _library()
             size = lib.FPDF_GetMetaText(self._handle, b"Title", None, 0)
             if size <= 2:
@@ -190,7 +190,7 @@ class Document:
     def page(self, index: int, doctop: float, max_chars: int, max_graphics: int) -> Page:
         """Characters and paths of page `index` (0-based). Past `max_chars` characters the chars are
         not built (the caller refuses the page by their count); past `max_graphics` paths no more are kept."""
-        with _LOCK:
+        with LOCK:
             lib = _library()
             handle = text_page = None
             try:  # closed whatever happens (the command line's time limit interrupts with an exception)

@@ -398,7 +398,8 @@ _LINE = re.compile(r" *([^\n]+?) *(\n|$)")
 
 def extract_text_lines(chars: list[Obj]) -> list[Obj]:
     """pdfplumber's chars_to_textmap(chars).extract_text_lines(return_chars=False): one dict per text
-    line, with its "text" and the box ("x0", "top", "x1", "bottom") of its characters."""
+    line, with its "text" and the box ("x0", "top", "x1", "bottom") of its characters (and "ocr" for
+    characters read from a page image)."""
     if not chars:
         return []
     # the text map: each letter with the char it comes from (None for the spaces and newlines put in);
@@ -421,6 +422,10 @@ def extract_text_lines(chars: list[Obj]) -> list[Obj]:
     for m in _LINE.finditer(text):
         if not m.group(1).strip():
             continue
-        x0, top, x1, bottom = objects_to_bbox(c for _, c in tuples[m.start(1):m.end(1)] if c is not None)
-        out.append({"text": m.group(1), "x0": x0, "top": top, "x1": x1, "bottom": bottom})
+        line_chars = [c for _, c in tuples[m.start(1):m.end(1)] if c is not None]
+        x0, top, x1, bottom = objects_to_bbox(line_chars)
+        line = {"text": m.group(1), "x0": x0, "top": top, "x1": x1, "bottom": bottom}
+        if "ocr" in line_chars[0]:  # not pdfplumber's: the scan reader's confidence, the line's lowest
+            line["ocr"] = min(c["ocr"] for c in line_chars)
+        out.append(line)
     return out
