@@ -43,8 +43,10 @@ OCR_MIN_CONFIDENCE = 0.6  # a number OCR read with a character less sure than th
 
 def read_cell(cell: Cell) -> Read:
     kind, value, unit = _read_text(cell.text)
-    if kind == "number" and cell.ocr is not None and cell.ocr < OCR_MIN_CONFIDENCE:
-        return Read("unreadable", None, None, cell)  # never a guess: 未读到, checked against the page
+    if cell.ocr is not None and (kind == "junk" or kind == "number" and cell.ocr < OCR_MIN_CONFIDENCE):
+        # never a guess: 未读到, to be checked against the page — a doubtful number, or OCR's reading
+        # that is neither a number, a label nor a blank mark (「t」 for a smudged 1)
+        return Read("unreadable", None, None, cell)
     return Read(kind, value, unit, cell)
 
 

@@ -16,7 +16,8 @@ from core import metrics as M
 from core.checks import rule_name
 
 data, filters = ui.frame("上传报告")
-st.markdown("支持 **PDF**、**Word（.docx）**、**网页（.html，另存的整页亦可）** 和 **文本（.txt）**，可一次选择多个文件。"
+st.markdown("支持 **PDF**、**Word（.docx）**、**网页（.html，另存的整页亦可）**、**文本（.txt）** 和 **扫描件**"
+            "（图片型 PDF、PNG/JPEG 图片：逐页文字识别，每页需数秒，识别出的数值在「报告详情」中标出），可一次选择多个文件。"
             "相同的文件只保存一次；同一机构同一年度的多份文件视为该报告的不同版本，图表只计最新一份。")
 library = ui.upload_library()
 with st.form("upload", border=False):  # one click reads both the files and the pasted text

@@ -16,6 +16,7 @@ from core.library import CorrectionRefused, StoredReport
 from core.rows import shown_value
 
 CORRECTED_STYLE = f"border-left: 4px solid {CORRECTED_COLOUR}; font-weight: 600"  # a value an official corrected by hand
+OCR_STYLE = "box-shadow: inset 0 -3px 0 #8b5cf6"  # a value read from a page image by OCR: a violet underline
 HIGHLIGHT = {"error": "background-color: #f8d0cb", "warning": "background-color: #fbe7b0", "info": "background-color: #eef1f5"}
 # a cell not read at all: grey italics on a hatched background, unlike a blank (white) cell
 UNREAD_STYLE = ("color: #6b7280; font-style: italic; white-space: nowrap; min-width: 4em; background-color: #eceef1; "
@@ -66,15 +67,18 @@ def details(data: ui.Data, filters: ui.Filters, report_id: int) -> Details:
                 severity_of[k] = w.severity
     # st.table renders its cells as Markdown: every cell through ui.md (the template's labels too)
     corrected = {c.key for c in report.corrections}
+    ocr = {k for k, p in report.provenance.items() if p.ocr is not None}
 
     def style(key: str) -> str:
         colour = UNREAD_STYLE if key in unread else HIGHLIGHT.get(severity_of.get(key, ""), "")
-        return f"{colour}; {CORRECTED_STYLE}" if key in corrected else colour
+        marks = [colour, CORRECTED_STYLE if key in corrected else "", OCR_STYLE if key in ocr else ""]
+        return "; ".join(m for m in marks if m)
     tables = [(t.title, t.values.map(ui.md), t.keys.map(style)) for t in M.report_tables(f, s.template or "2021", unread)]
     w = data.warnings
     cross = w[(w["report_id"] == s.id) & w["rule"].isin(["R5", "R7", "R8"])]
     provenance = pd.DataFrame([{"字段": F.label(k), "数值": M.UNREAD if k in unread else "" if f.get(k) is None else str(f.get(k)),
-                                "位置": p.where, "行（原文）": p.row, "列": p.col, "原文": p.text}
+                                "位置": p.where, "行（原文）": p.row, "列": p.col, "原文": p.text,
+                                "读取方式": "文字" if p.ocr is None else f"扫描识别（置信度 {p.ocr:.2f}）"}
                                for k, p in report.provenance.items()])
     return Details(s, found, unread, report.completeness(), cross, tables, provenance)
 
@@ -115,6 +119,9 @@ d.metric("错误", len(found.errors), help="R1–R4：报告自身表格不平�
 e.metric("警告", len(found.warnings), help="不含跨年度核对（见右侧）")
 if read < expected:
     st.info(M.unread_note(read, expected))
+if any(p.ocr is not None for p in report.provenance.values()):
+    st.info("本报告是扫描件，表格数值由文字识别（OCR）读出，表格中带紫色下划线；识别把握不足的数字按「未读到」处理，"
+            "不作估计。引用前请对照原件核对，读错的数值可在下方「更正一个数值」中更正。", icon=":material/document_scanner:")
 
 left, right = st.columns([2, 1])
 with right:
@@ -139,7 +146,8 @@ with left:
         st.table(cells.style.apply(lambda _, c=colours: c, axis=None).hide(axis="index"))
     st.caption("红色：该单元格所在的行或列不满足模板的勾稽规则；黄色：缺格、无法识别或可疑；浅蓝灰：提示；"
                "空白：报告中该格为空或为「/」「—」「无」；灰色斜纹底的「未读到」：解析器未找到该行或无法识别该格"
-               "（不是报告留空），涉及它的规则「无法核验」，不计为错误；蓝色左边线：已人工更正（见下方「人工更正」）。")
+               "（不是报告留空），涉及它的规则「无法核验」，不计为错误；蓝色左边线：已人工更正（见下方「人工更正」）；"
+               "紫色下划线：从扫描件中识别（OCR）读出的数值。")
 
 
 st.subheader("人工更正")

@@ -772,3 +772,24 @@ def test_the_years_page_says_what_to_do_when_no_agency_has_two_years(tmp_path):
     lib.add(SAMPLE_TXT.read_bytes(), "2023.txt")
     at = run("pages/9_years.py", db)
     assert any("两个年度" in i.value for i in at.info)
+
+
+def test_a_scanned_page_is_marked_as_read_by_ocr_on_the_report_page(tmp_path):
+    import io
+
+    from scans import page_images
+    page = page_images((ROOT / "sample_reports" / "000_cf1e86794f147280.pdf").read_bytes(), dpi=200)[1]
+    buf = io.BytesIO()
+    page.save(buf, format="PNG", dpi=(200, 200))
+    db = tmp_path / "scan.sqlite3"
+    lib = Library(db)
+    lib.ensure_seeded(tmp_path)
+    added = lib.add(buf.getvalue(), "第二页扫描.png")
+    assert added.status == "added"
+    at = run("pages/8_report.py", db, {"id": str(added.report_id)})
+    assert any("本报告是扫描件" in i.value for i in at.info)
+    sources = next(d.value for d in at.dataframe if "读取方式" in d.value.columns)
+    granted = sources[sources["字段"] == "（一）予以公开·全部申请人"]
+    assert granted["读取方式"].iloc[0].startswith("扫描识别（置信度 ") and granted["数值"].iloc[0] == "0"
+    styles = [t for t in at.table if "予以公开" in t.value.to_string()]
+    assert styles  # the Table 3 the official checks against the page

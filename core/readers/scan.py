@@ -30,7 +30,6 @@ MAX_SCAN_PAGES = 40
 MAX_PAGE_PIXELS = 25_000_000  # an A4 page at 400 dpi; larger images are scaled down to this
 SECONDS_PER_PAGE = 30.0  # processor seconds one page may take (a dense page takes 3–6)
 MAX_SKEW = 3.0  # degrees of turn looked for
-LOW_CONFIDENCE = 0.6  # a number read with a character below this is not taken (core.values)
 
 
 def _cv2():
@@ -117,11 +116,13 @@ def read_page(gray: np.ndarray, scale: float, doctop: float, deadline: float, na
     """A grey page image (dark ink on white) → a Page of characters and ruling lines in points."""
     cv2 = _cv2()
     gray = straighten(gray)
-    smooth = cv2.medianBlur(gray, 3)  # the layout ignores a scanner's dust (specks of a pixel or two);
-    ink = (smooth < _threshold(smooth)).astype(np.uint8)  # the recogniser sees the thin strokes it removes
-    horizontal, vertical = _ruling(cv2, ink)
+    threshold = _threshold(gray)
+    # rules from the ink as it is (a crisp rule may be one pixel thin); the text without a scanner's
+    # dust (specks of a pixel or two, which a median filter removes), though the recogniser later sees
+    # the thin strokes the filter also takes
+    horizontal, vertical = _ruling(cv2, (gray < threshold).astype(np.uint8))
     lines_mask = cv2.dilate(horizontal | vertical, np.ones((5, 5), np.uint8))
-    text = ink & (1 - lines_mask)
+    text = (cv2.medianBlur(gray, 3) < threshold).astype(np.uint8) & (1 - lines_mask)
     # what the recogniser sees: the page's own grey around the text ink, paper elsewhere — no dust,
     # and never a piece of a ruling line (read as 1 or 丨)
     stencil = cv2.dilate(text, np.ones((5, 5), np.uint8)).astype(bool) & ~lines_mask.astype(bool)
@@ -195,7 +196,7 @@ def _ruling(cv2, ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         above = ink[max(0, y - 2 * margin):max(0, y - margin), x:x + w]
         below = ink[y + h + margin:y + h + 2 * margin, x:x + w]
         crowded = max(above.mean() if above.size else 0, below.mean() if below.size else 0)
-        keep[i] = h <= max(6, char * 0.3) and crowded < 0.2
+        keep[i] = h <= max(10, char * 0.5) and crowded < 0.2  # a rule blurred by a scanner is thick
     horizontal = keep[labels]
     closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8))
     vertical = cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((max(20, int(1.25 * char)), 1), np.uint8))
@@ -208,7 +209,7 @@ def _ruling(cv2, ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         middle = x + w // 2
         top = near[max(0, y - 2):y + reach, max(0, middle - 2):middle + 3].any()
         bottom = near[max(0, y + h - reach):y + h + 2, max(0, middle - 2):middle + 3].any()
-        keep[i] = top and bottom and w <= max(6, char * 0.3)
+        keep[i] = top and bottom and w <= max(10, char * 0.5)
     return horizontal, keep[labels]
 
 
