@@ -47,7 +47,7 @@ def main() -> int:
             gray = np.asarray(damage(image, rng))
             for _ in range(args.runs):
                 started = time.perf_counter()
-                scan.read_page(gray, args.dpi / 72, 0.0, time.thread_time() + 300, pdf.name, 1)
+                scan.read_page(scan.straighten(gray), args.dpi / 72, 0.0, time.thread_time() + 300, pdf.name, 1)
                 seconds.append(time.perf_counter() - started)
             pages += 1
     print(f"{pages} scanned pages from {len(pdfs)} reports at {args.dpi} dpi, one core: "

@@ -23,6 +23,9 @@ class Cell:
     # Read from a page image by OCR (core.readers.scan): the lowest confidence of its characters;
     # None for text a file holds as text.
     ocr: float | None = None
+    # A PDF table cell's place: (page number, x0, top, x1, bottom) in points from the page's top-left
+    # corner, so the report page can show the cell on the page it was read from.
+    box: tuple[int, float, float, float, float] | None = None
 
 
 @dataclass

@@ -111,5 +111,6 @@ def _apply(parsed, correction: Correction) -> Correction:
     parsed.unreadable.discard(key)
     p = parsed.provenance.get(key)
     parsed.provenance[key] = Provenance(f"{p.where}；{CORRECTED}" if p else CORRECTED, p.row if p else "",
-                                        p.col if p else "", p.text if p else "", p.ocr if p else None)
+                                        p.col if p else "", p.text if p else "", p.ocr if p else None,
+                                        p.box if p else None)
     return replace(correction, parsed=was, parsed_unread=unread)

@@ -48,7 +48,8 @@ class Parsed:
                 why = f"是扫描识别的结果，但识别把握不足（置信度 {read.cell.ocr:.2f}），请对照原件核对"
             self.warn("unreadable_cell", "warning", [key],
                       f"{F.label(key)}：单元格「{shown}」{why}，按未读到处理。", read.cell.where)
-        self.provenance[key] = Provenance(read.cell.where, row_label, col_label, read.cell.text[:200], read.cell.ocr)
+        self.provenance[key] = Provenance(read.cell.where, row_label, col_label, read.cell.text[:200], read.cell.ocr,
+                                          read.cell.box)
 
     def missing(self, key: str, row: TableRow, col_label: str) -> None:
         if key in self.fields and self.fields[key] is not None:

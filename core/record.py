@@ -46,16 +46,21 @@ class Provenance:
     col: str
     text: str
     ocr: float | None = None  # read from a page image by OCR: its confidence (None: read as text)
+    box: tuple[int, float, float, float, float] | None = None  # a PDF cell: page, x0, top, x1, bottom (points)
 
     def to_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {"where": self.where, "row": self.row, "col": self.col, "text": self.text}
         if self.ocr is not None:
             d.update(ocr=True, confidence=self.ocr)
+        if self.box is not None:
+            d["box"] = list(self.box)
         return d
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Provenance":
-        return cls(d["where"], d["row"], d["col"], d["text"], d.get("confidence") if d.get("ocr") else None)
+        box = d.get("box")
+        return cls(d["where"], d["row"], d["col"], d["text"], d.get("confidence") if d.get("ocr") else None,
+                   tuple(box) if isinstance(box, list) and len(box) == 5 else None)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """报告详情: one report's tables in the template layout, cells behind warnings highlighted, where each
-value was read, corrections by hand (with their history and undo), the original file, and re-parse / delete."""
+value was read (and, for a PDF, the cell outlined on its page), corrections by hand (with their history
+and undo), the original file, and re-parse / delete."""
 import time
 from typing import NamedTuple
 
@@ -13,6 +14,7 @@ from core import metrics as M
 from core.charts import CORRECTED_COLOUR
 from core.checks import rule_name
 from core.library import CorrectionRefused, StoredReport
+from core.readers.page_picture import picture
 from core.rows import shown_value
 
 CORRECTED_STYLE = f"border-left: 4px solid {CORRECTED_COLOUR}; font-weight: 600"  # a value an official corrected by hand
@@ -208,6 +210,25 @@ with st.expander("更正一个数值", expanded=not history):
 
 st.subheader("数值来源")
 st.dataframe(shown.provenance, hide_index=True)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def original_page(report_id: int, sha256: str, box: tuple, scanned: bool) -> bytes:
+    """The page of the original with the cell outlined (cached by content: a rerun draws nothing again)."""
+    name, data = ui.lib().original(report_id)
+    return picture(data, name, box, scanned)
+
+
+boxed = {k: p for k, p in report.provenance.items() if p.box}
+if boxed:
+    st.subheader("核对原件")
+    cell = st.selectbox("选择一个数值，在原件页面上用红框标出它所在的单元格", list(boxed), format_func=lambda k: (
+        f"{F.label(k)}：{shown_value(f.get(k), k in unread)}（第 {boxed[k].box[0]} 页）"))
+    where = boxed[cell]
+    with ui.guard(), st.spinner("正在绘制原件页面……"):
+        png = original_page(s.id, s.sha256, where.box, where.ocr is not None)
+    st.image(png, caption=f"原件第 {where.box[0]} 页（红框：{F.label(cell)}）"
+             + ("；扫描件按识别时摆正后的页面显示" if where.ocr is not None else ""), width=900)
 
 st.subheader("原始文件与操作")
 col1, col2, col3 = st.columns(3)

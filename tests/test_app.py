@@ -791,5 +791,8 @@ def test_a_scanned_page_is_marked_as_read_by_ocr_on_the_report_page(tmp_path):
     sources = next(d.value for d in at.dataframe if "读取方式" in d.value.columns)
     granted = sources[sources["字段"] == "（一）予以公开·全部申请人"]
     assert granted["读取方式"].iloc[0].startswith("扫描识别（置信度 ") and granted["数值"].iloc[0] == "0"
-    styles = [t for t in at.table if "予以公开" in t.value.to_string()]
-    assert styles  # the Table 3 the official checks against the page
+    # 核对原件: the chosen value's cell outlined on the page image
+    chooser = next(sb for sb in at.selectbox if sb.label.startswith("选择一个数值"))
+    chooser.select("applications.granted.total").run()
+    [image] = at.get("image")
+    assert "红框：（一）予以公开·全部申请人" in image.captions[0]

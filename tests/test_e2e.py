@@ -555,3 +555,35 @@ def test_this_year_against_last_year_in_the_browser(tmp_path, browser):
         _shot(page, "years")
     finally:
         server.stop()
+
+
+def test_a_scanned_report_uploaded_and_checked_against_its_page_in_the_browser(tmp_path, browser):
+    """A scan of the 2023 sample (image-only PDF: turned, speckled, JPEG) uploaded through the page:
+    read by OCR, its values marked as such, and a chosen value outlined on the straightened page."""
+    from scans import scanned_pdf
+    scan = tmp_path / "湛河区住建局2023_扫描件.pdf"
+    scan.write_bytes(scanned_pdf(PDF.read_bytes(), dpi=170, seed=5))
+    (tmp_path / "samples").mkdir()
+    server = Server(tmp_path / "lib.sqlite3", tmp_path / "samples")
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.goto(server.url + "/upload")
+        _ready(page)
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([str(scan)])
+        page.wait_for_timeout(1500)
+        page.get_by_role("button", name="解析并入库").click()
+        playwright.expect(page.get_by_text("结果：入库 1 份")).to_be_visible(timeout=120_000)
+        page.goto(server.url + "/report")
+        _ready(page)
+        playwright.expect(page.get_by_text("本报告是扫描件", exact=False)).to_be_visible()
+        underlined = page.locator("[data-testid='stTable'] td").filter(has_text="27.8334")
+        assert "139, 92, 246" in underlined.first.evaluate("e => getComputedStyle(e).boxShadow")  # violet: OCR
+        page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("选择一个数值", exact=False)).first.click()
+        page.keyboard.type("行政事业性收费")
+        page.get_by_role("option", name="行政事业性收费", exact=False).first.click()
+        _ready(page)
+        playwright.expect(page.get_by_test_id("stImage")).to_be_visible(timeout=30_000)
+        playwright.expect(page.get_by_text("红框：行政事业性收费", exact=False)).to_be_visible()
+        _shot(page, "report-scan")
+    finally:
+        server.stop()

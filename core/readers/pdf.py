@@ -42,7 +42,7 @@ def _read_scanned_pdf(data: bytes, name: str, no_text: NoTextLayer) -> Document:
                 count, title = len(pdf), pdf.get_metadata_value("Title")
             finally:
                 pdf.close()
-        source = scan.pdf_pages(data, name, count, title or None)
+        source = scan.ScanPages(data, name, count, title or None)
         doc = read_pages(source, name, time.thread_time())
     except OcrUnavailable as exc:
         raise ReadError(f"{no_text}（{exc}）") from exc
@@ -59,7 +59,7 @@ def read_scanned_image(data: bytes, name: str) -> Document:
     from core.readers import scan
     from core.readers.ocr import OcrUnavailable
     try:
-        doc = read_pages(scan.image_pages(data, name), name, time.thread_time())
+        doc = read_pages(scan.ScanPages(data, name, 1), name, time.thread_time())
     except OcrUnavailable as exc:
         raise ReadError(f"{name}：{exc}") from exc
     doc.format = "scan"

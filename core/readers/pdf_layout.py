@@ -51,10 +51,11 @@ _OFFICE_TITLE = re.compile(r"^(?:Microsoft Word|WPS)\s*-\s*|\.(?:docx?|wps|pdf)$
 class _Slot:
     """One merged-or-single cell of the rebuilt grid, with the characters that fall in it."""
 
-    __slots__ = ("chars",)
+    __slots__ = ("chars", "box")
 
-    def __init__(self) -> None:
+    def __init__(self, box: tuple[float, float, float, float] | None = None) -> None:
         self.chars: list = []
+        self.box = box  # x0, top, x1, bottom in points from the page's top-left corner
 
 
 class _PageTable:
@@ -248,7 +249,7 @@ def _read_page(page: Page, chars: list[dict], number: int) -> list[tuple[float, 
         narrative = chars
     out: list[tuple[float, Paragraph | _PageTable]] = []
     for (_, top, _, _), grid in found:
-        out.append((top, _PageTable(grid.rows(where), grid.origins(), grid.xs, number, number)))
+        out.append((top, _PageTable(grid.rows(where, number), grid.origins(), grid.xs, number, number)))
     for line in T.extract_text_lines(narrative):
         text = clean(line["text"])
         if text and not _is_page_number(line, text, page.height):
@@ -318,7 +319,7 @@ class _Grid:
         for x0, top, x1, bottom in cells:
             c0, c1 = _nearest(self.xs, x0), _nearest(self.xs, x1)
             r0, r1 = _nearest(self.ys, top), _nearest(self.ys, bottom)
-            slot, origin = _Slot(), None
+            slot, origin = _Slot((x0, top, x1, bottom)), None
             for r in range(r0, r1):
                 for c in range(c0, c1):
                     if self.owner[r][c] is None:  # overlapping boxes: the first one keeps a position
@@ -334,7 +335,7 @@ class _Grid:
         r = min(max(bisect.bisect_right(self.ys, y) - 1, 0), self.nrows - 1)
         return self.owner[r][c][2]
 
-    def rows(self, where: str) -> list[list[Cell]]:
+    def rows(self, where: str, number: int) -> list[list[Cell]]:
         texts: dict[int, str] = {}
         out = []
         for r in range(self.nrows):
@@ -344,7 +345,8 @@ class _Grid:
                 if id(slot) not in texts:
                     texts[id(slot)] = _cell_text(slot.chars)
                 ocr = min(ch["ocr"] for ch in slot.chars) if slot.chars and "ocr" in slot.chars[0] else None
-                row.append(Cell(texts[id(slot)], where, covered=(r0, c0) != (r, c), ocr=ocr))
+                box = (number, *(round(float(v), 1) for v in slot.box)) if slot.box else None
+                row.append(Cell(texts[id(slot)], where, covered=(r0, c0) != (r, c), ocr=ocr, box=box))
             out.append(row)
         return out
 
@@ -425,7 +427,7 @@ def _append(table: _PageTable, more: _PageTable) -> None:
         # merged cell (Word prints a merged cell's text only on the page where it starts).
         if not cell.text and origins[0][c] == (0, c) and len({r for r, _ in span}) > 1 and above.text:
             for r, cc in span:
-                rows[r][cc] = Cell(above.text, rows[r][cc].where, covered=True, ocr=above.ocr)
+                rows[r][cc] = Cell(above.text, rows[r][cc].where, covered=True, ocr=above.ocr, box=above.box)
                 origins[r][cc] = (above_origin[0] - offset, above_origin[1])
     # The lower part of a row the page break split, holding no text of its own, adds nothing
     # (kept when a cell starting in it spans further down).
@@ -465,7 +467,7 @@ def _split_columns(table: _PageTable, xs: list[float]) -> None:
         new_row, new_origins = [], []
         for c, (cell, (r0, c0)) in enumerate(zip(row, row_origins)):
             for k, _ in enumerate(new_col[c]):
-                new_row.append(cell if k == 0 else Cell(cell.text, cell.where, covered=True, ocr=cell.ocr))
+                new_row.append(cell if k == 0 else Cell(cell.text, cell.where, covered=True, ocr=cell.ocr, box=cell.box))
                 new_origins.append((r0, new_col[c0][0]))
         rows.append(new_row)
         origins.append(new_origins)

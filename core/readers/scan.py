@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
-
 import numpy as np
 
 from core.grid import ReadError
@@ -42,15 +40,14 @@ def _cv2():
 
 
 class ScanPages:
-    """Page images as a `pdf_layout.PageSource`: each page recognised when the layout asks for it."""
+    """A scan's pages as a `pdf_layout.PageSource`: each page recognised when the layout asks for it."""
 
-    def __init__(self, images: list[Callable[[], np.ndarray]], dpi: float, name: str,
-                 title: str | None = None) -> None:
-        if len(images) > MAX_SCAN_PAGES:
-            raise ReadError(f"{name}：扫描件共 {len(images)} 页，超过 {MAX_SCAN_PAGES} 页的识别上限。"
+    def __init__(self, data: bytes, name: str, count: int, title: str | None = None) -> None:
+        if count > MAX_SCAN_PAGES:
+            raise ReadError(f"{name}：扫描件共 {count} 页，超过 {MAX_SCAN_PAGES} 页的识别上限。"
                             "请只上传年度报告所在的页面，或上传可复制文字的版本。")
-        self._images, self._dpi, self._name, self._title = images, dpi, name, title
-        self.page_count = len(images)
+        self._data, self._name, self._title = data, name, title
+        self.page_count = count
         self.seconds_per_page = SECONDS_PER_PAGE  # pdf_layout's time budget for these pages
         self.scanned = True
 
@@ -60,20 +57,27 @@ class ScanPages:
     def page(self, index: int, doctop: float, max_chars: int, max_graphics: int) -> Page:
         started = time.thread_time()
         allow_more(2 * SECONDS_PER_PAGE)  # the file's wall-clock limit (core.time_limit) knows no OCR
-        gray = self._images[index]()
-        scale = self._dpi / 72
-        if gray.size > MAX_PAGE_PIXELS:
-            from PIL import Image
-            factor = (MAX_PAGE_PIXELS / gray.size) ** 0.5
-            gray = np.asarray(Image.fromarray(gray).resize((int(gray.shape[1] * factor), int(gray.shape[0] * factor))))
-            scale *= factor
-        page = read_page(gray, scale, doctop, deadline=started + self.seconds_per_page, name=self._name,
+        gray, scale = page_image(self._data, self._name, index)
+        return read_page(gray, scale, doctop, deadline=started + self.seconds_per_page, name=self._name,
                          number=index + 1)
-        return page
 
 
-def image_pages(data: bytes, name: str) -> ScanPages:
-    """A PNG or JPEG file (a photographed or scanned page) as one page."""
+def page_image(data: bytes, name: str, index: int) -> tuple[np.ndarray, float]:
+    """Page `index` of a scan (an image-only PDF, or a PNG/JPEG file's one page) as the reader reads it —
+    grey, within the pixel limit, straightened — and its pixels per point. The report page draws a
+    cell's box on the same image."""
+    from core.readers import sniff
+    gray, dpi = _decoded(data, name) if sniff(data, name) == "image" else _rendered(data, name, index)
+    scale = dpi / 72
+    if gray.size > MAX_PAGE_PIXELS:
+        from PIL import Image
+        factor = (MAX_PAGE_PIXELS / gray.size) ** 0.5
+        gray = np.asarray(Image.fromarray(gray).resize((int(gray.shape[1] * factor), int(gray.shape[0] * factor))))
+        scale *= factor
+    return straighten(gray), scale
+
+
+def _decoded(data: bytes, name: str) -> tuple[np.ndarray, float]:
     from PIL import Image, ImageOps
     try:
         image = Image.open(io.BytesIO(data))
@@ -85,37 +89,30 @@ def image_pages(data: bytes, name: str) -> ScanPages:
     except Exception as exc:  # PIL's many errors for a damaged or disguised file
         raise ReadError(f"{name}：图片文件已损坏或不是 PNG/JPEG 图片，无法读取。请重新扫描或导出后再上传。") from exc
     dpi = image.info.get("dpi", (0, 0))[0] or image.width / 8.27  # no resolution stated: an A4 page's width
-    gray = np.asarray(image)
-    return ScanPages([lambda: gray], float(dpi), name)
+    return np.asarray(image), float(dpi)
 
 
-def pdf_pages(data: bytes, name: str, count: int, title: str | None) -> ScanPages:
-    """An image-only PDF's pages, rendered when each is read."""
+def _rendered(data: bytes, name: str, index: int) -> tuple[np.ndarray, float]:
     import pypdfium2 as pdfium
-
-    def render(index: int) -> np.ndarray:
-        with LOCK:  # PDFium is not thread-safe; the text reader holds the same lock
-            doc = pdfium.PdfDocument(data)
-            try:
-                page = doc[index]
-                width, height = page.get_size()
-                scale = RENDER_DPI / 72
-                if width * height * scale * scale > MAX_PAGE_PIXELS:
-                    raise ReadError(f"{name}：PDF 第 {index + 1} 页尺寸过大（{width:.0f}×{height:.0f} 点），"
-                                    "不像年度报告的页面，未识别。")
-                return np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L"))
-            finally:
-                doc.close()
-
-    return ScanPages([lambda i=i: render(i) for i in range(count)], RENDER_DPI, name, title)
+    with LOCK:  # PDFium is not thread-safe; the text reader holds the same lock
+        doc = pdfium.PdfDocument(data)
+        try:
+            page = doc[index]
+            width, height = page.get_size()
+            scale = RENDER_DPI / 72
+            if width * height * scale * scale > MAX_PAGE_PIXELS:
+                raise ReadError(f"{name}：PDF 第 {index + 1} 页尺寸过大（{width:.0f}×{height:.0f} 点），"
+                                "不像年度报告的页面，未识别。")
+            return np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L")), float(RENDER_DPI)
+        finally:
+            doc.close()
 
 
 # ---- one page ---------------------------------------------------------------------------------------
 
 def read_page(gray: np.ndarray, scale: float, doctop: float, deadline: float, name: str, number: int) -> Page:
-    """A grey page image (dark ink on white) → a Page of characters and ruling lines in points."""
+    """A straightened grey page image (dark ink on white) → a Page of characters and ruling lines in points."""
     cv2 = _cv2()
-    gray = straighten(gray)
     threshold = _threshold(gray)
     # rules from the ink as it is (a crisp rule may be one pixel thin); the text without a scanner's
     # dust (specks of a pixel or two, which a median filter removes), though the recogniser later sees
@@ -169,14 +166,9 @@ def straighten(gray: np.ndarray) -> np.ndarray:
 
 
 def _threshold(gray: np.ndarray) -> int:
-    """Otsu's threshold between ink and paper, kept within sensible greys."""
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
-    total = hist.sum()
-    levels = np.arange(256)
-    weight = np.cumsum(hist)
-    mean = np.cumsum(hist * levels)
-    between = (mean[-1] * weight - mean * total) ** 2 / np.maximum(weight * (total - weight), 1)
-    return int(min(200, max(90, between.argmax())))
+    """Otsu's threshold between ink and paper (OpenCV's), kept within sensible greys."""
+    otsu, _ = _cv2().threshold(np.ascontiguousarray(gray), 0, 255, _cv2().THRESH_BINARY + _cv2().THRESH_OTSU)
+    return int(min(200, max(90, otsu)))
 
 
 def _ruling(cv2, ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
