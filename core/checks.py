@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from core import fields as F
 from core.grid import JoinedText, Paragraph
 from core.record import Value, Warning
+from core.values import OCR_MIN_CONFIDENCE
 
 Fields = Mapping[str, Value]
 
@@ -207,7 +208,13 @@ def _text_vs_table(fields: Fields, narrative: Sequence[Paragraph]) -> list[Warni
             if found is None or _PART_WORDS.search(found.group(0)):
                 continue
             stated = float(next(g for g in found.groups() if g is not None))
-            if stated not in accepted:
+            source = narrative[body.index(start + found.start())] if narrative else None
+            if stated not in accepted and source is not None and source.ocr is not None \
+                    and source.ocr < OCR_MIN_CONFIDENCE:  # a scanned line OCR was unsure of: no finding on it
+                out.append(Warning("R6", "info", keys, f"正文称{what} {_fmt(stated)} 件（「{found.group(0)}」），"
+                                   f"与{table_name}（{_fmt(min(accepted, key=lambda v: abs(v - stated)))}）不同，但该句是"
+                                   f"扫描识别把握不足的文字（置信度 {source.ocr:.2f}），无法核验。", body.where(start + found.start())))
+            elif stated not in accepted:
                 shown = min(accepted, key=lambda v: abs(v - stated))
                 out.append(Warning("R6", "warning", keys,
                                    f"正文称{what} {_fmt(stated)} 件（「{found.group(0)}」），但{table_name}为 {_fmt(shown)}，相差{_fmt(abs(stated - shown))}。",

@@ -91,6 +91,10 @@ class JoinedText:
         return cls("".join(text), starts, places)
 
     def where(self, offset: int) -> str:
-        from bisect import bisect_right
-        i = bisect_right(self.starts, offset) - 1
+        i = self.index(offset)
         return self.places[i] if i >= 0 else ""
+
+    def index(self, offset: int) -> int:
+        """Which paragraph the text at `offset` comes from (-1 for none)."""
+        from bisect import bisect_right
+        return bisect_right(self.starts, offset) - 1

@@ -40,6 +40,22 @@ def damage(image: Image.Image, rng: random.Random, angle: float | None = None, s
     return Image.open(io.BytesIO(buf.getvalue())).convert("L")
 
 
+def sealed(image: Image.Image) -> Image.Image:
+    """The page in colour with a red seal stamped over the end of its text (the signature and date)."""
+    from PIL import ImageChops, ImageDraw
+    rgb = image.convert("RGB")
+    body = int(image.height * 0.9)  # above the footer's page number
+    ink = [(x, y) for y in range(body, 0, -4) for x in range(0, image.width, 4) if image.getpixel((x, y)) < 128]
+    x_end, y_end = max(x for x, _ in ink[:400]), ink[0][1]
+    r = image.width // 11
+    centre = (x_end - r // 2, y_end - r // 3)
+    stamp = Image.new("RGB", rgb.size, "white")
+    draw = ImageDraw.Draw(stamp)
+    draw.ellipse([centre[0] - r, centre[1] - r, centre[0] + r, centre[1] + r], outline=(220, 30, 30), width=max(3, r // 12))
+    draw.regular_polygon((centre, r // 3), 5, fill=(220, 30, 30))
+    return ImageChops.multiply(rgb, stamp)  # ink on ink: the black text under the seal stays black
+
+
 def scanned_pdf(pdf: bytes, dpi: int = 170, seed: int = 0, angle: float | None = None) -> bytes:
     """`pdf` as an image-only PDF of damaged page images."""
     rng = random.Random(seed)

@@ -99,3 +99,29 @@ def test_a_scan_that_cannot_be_read_says_why_in_chinese(data, says):
         read_document(data, "扫描.png")
     report = ingest(data, "扫描.png")
     assert report.error and report.error.startswith("扫描.png：")
+
+
+def test_a_sentence_ocr_was_unsure_of_makes_no_finding():
+    """R6 compares a count stated in the prose with the table; a scanned line read without confidence
+    (「351件」 read as 「3519」) is 无法核验, not a warning against the agency."""
+    from core.checks import check_report
+    from core.grid import Paragraph
+    fields = {"review.total": 351}
+    text = "全年办理行政复议3519件。"
+    [typed] = [w for w in check_report(fields, "2021", set(), [Paragraph(text, "第2页")]) if w.rule == "R6"]
+    [scanned] = [w for w in check_report(fields, "2021", set(), [Paragraph(text, "第2页", ocr=0.41)]) if w.rule == "R6"]
+    assert typed.severity == "warning" and scanned.severity == "info" and "无法核验" in scanned.message
+    confident = check_report(fields, "2021", set(), [Paragraph(text, "第2页", ocr=0.97)])
+    assert [w.severity for w in confident if w.rule == "R6"] == ["warning"]
+
+
+def test_a_red_seal_over_the_signature_is_left_out():
+    """The signature page of the 2024 sample with the agency's red seal stamped over its date: the date
+    is still read (the reader drops red before it looks for ink)."""
+    from scans import sealed
+    pdf = (ROOT / "sample_reports" / "004_ab6da90aa55277b8.pdf").read_bytes()
+    page = sealed(page_images(pdf, dpi=200)[2])
+    buf = io.BytesIO()
+    page.save(buf, format="PNG", dpi=(200, 200))
+    report = ingest(buf.getvalue(), "落款页.png")
+    assert report.fields.get("meta.published") == "2024-01-08"

@@ -83,13 +83,13 @@ def _decoded(data: bytes, name: str) -> tuple[np.ndarray, float]:
         image = Image.open(io.BytesIO(data))
         if image.width * image.height > 2 * MAX_PAGE_PIXELS:
             raise ReadError(f"{name}：图片过大（{image.width}×{image.height} 像素），未读取。请缩小到每页 2500 万像素以内后重试。")
-        image = ImageOps.exif_transpose(image).convert("L")
+        image = ImageOps.exif_transpose(image).convert("RGB")
     except ReadError:
         raise
     except Exception as exc:  # PIL's many errors for a damaged or disguised file
         raise ReadError(f"{name}：图片文件已损坏或不是 PNG/JPEG 图片，无法读取。请重新扫描或导出后再上传。") from exc
     dpi = image.info.get("dpi", (0, 0))[0] or image.width / 8.27  # no resolution stated: an A4 page's width
-    return np.asarray(image), float(dpi)
+    return _without_seal(np.asarray(image)), float(dpi)
 
 
 def _rendered(data: bytes, name: str, index: int) -> tuple[np.ndarray, float]:
@@ -103,9 +103,21 @@ def _rendered(data: bytes, name: str, index: int) -> tuple[np.ndarray, float]:
             if width * height * scale * scale > MAX_PAGE_PIXELS:
                 raise ReadError(f"{name}：PDF 第 {index + 1} 页尺寸过大（{width:.0f}×{height:.0f} 点），"
                                 "不像年度报告的页面，未识别。")
-            return np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L")), float(RENDER_DPI)
+            colour = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
         finally:
             doc.close()
+    return _without_seal(colour), float(RENDER_DPI)
+
+
+def _without_seal(rgb: np.ndarray) -> np.ndarray:
+    """The page in grey with its red left out: an agency's seal is stamped in red over the signature and
+    the date, and in grey it would be ink over the text. Where red lies, the red channel is the grey: the
+    seal's red is light in it, black text under the seal stays dark."""
+    rgb32 = rgb.astype(np.int32)
+    red = rgb32[..., 0] - np.maximum(rgb32[..., 1], rgb32[..., 2]) > 40
+    gray = (rgb32[..., 0] * 299 + rgb32[..., 1] * 587 + rgb32[..., 2] * 114) // 1000
+    gray[red] = rgb32[..., 0][red]
+    return gray.astype(np.uint8)
 
 
 # ---- one page ---------------------------------------------------------------------------------------
