@@ -86,15 +86,28 @@ def test_a_number_read_without_confidence_is_not_taken():
     assert read_cell(Cell("无", ocr=0.4)).kind == "blank"  # only numbers need the confidence
 
 
+def _blank_png(width: int = 1240, height: int = 1754) -> bytes:
+    buf = io.BytesIO()
+    Image.new("1", (width, height), 1).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _blank_pages_pdf(pages: int) -> bytes:
+    buf = io.BytesIO()
+    blank = Image.new("L", (60, 85), 255)
+    blank.save(buf, format="PDF", save_all=True, append_images=[blank] * (pages - 1), resolution=10)
+    return buf.getvalue()
+
+
 @pytest.mark.parametrize("data, says", [
     (b"\x89PNG\r\n\x1a\n" + b"\0" * 200, "图片文件已损坏"),
     ("blank", "没有识别出文字"),
-])
+    ("huge", "像素过多"),
+    ("pages", "超过 40 页"),
+], ids=["damaged", "blank", "decompression-bomb", "too-many-pages"])
 def test_a_scan_that_cannot_be_read_says_why_in_chinese(data, says):
-    if data == "blank":
-        buf = io.BytesIO()
-        Image.new("L", (1240, 1754), 255).save(buf, format="PNG")
-        data = buf.getvalue()
+    data = {"blank": _blank_png, "huge": lambda: _blank_png(20_000, 20_000),
+            "pages": lambda: _blank_pages_pdf(41)}.get(data, lambda: data)()
     with pytest.raises(ReadError, match=says):
         read_document(data, "扫描.png")
     report = ingest(data, "扫描.png")

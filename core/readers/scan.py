@@ -86,6 +86,8 @@ def _decoded(data: bytes, name: str) -> tuple[np.ndarray, float]:
         image = ImageOps.exif_transpose(image).convert("RGB")
     except ReadError:
         raise
+    except Image.DecompressionBombError as exc:
+        raise ReadError(f"{name}：图片像素过多，可能是恶意构造的文件，未读取。请缩小到每页 2500 万像素以内后重试。") from exc
     except Exception as exc:  # PIL's many errors for a damaged or disguised file
         raise ReadError(f"{name}：图片文件已损坏或不是 PNG/JPEG 图片，无法读取。请重新扫描或导出后再上传。") from exc
     dpi = image.info.get("dpi", (0, 0))[0] or image.width / 8.27  # no resolution stated: an A4 page's width
