@@ -14,6 +14,7 @@ from core import charts as C
 from core import fields as F
 from core import metrics as M
 from core.checks import rule_name
+from core.readers.scan import SECONDS_A_PAGE_USUALLY, scanned_pages
 
 data, filters = ui.frame("上传报告")
 st.markdown("支持 **PDF**、**Word（.docx）**、**网页（.html，另存的整页亦可）**、**文本（.txt）** 和 **扫描件**"
@@ -38,10 +39,17 @@ elif submitted:
         if pasted.strip():
             yield names[-1], pasted.encode("utf-8")
 
-    bar = st.progress(0.0, text=f"1/{len(names)}　正在解析：{ui.md(names[0])}")
+    scans = {f.name: scanned_pages(f.getvalue(), f.name) for f in files or []}
+
+    def reading(name: str) -> str:
+        pages = scans.get(name, 0)
+        return f"　正在解析：{ui.md(name)}" + (f"（扫描件，{pages} 页逐页文字识别，约需 {pages * SECONDS_A_PAGE_USUALLY} 秒）"
+                                            if pages else "")
+
+    bar = st.progress(0.0, text=f"1/{len(names)}{reading(names[0])}")
 
     def advance(i: int, _result) -> None:
-        upcoming = f"　正在解析：{ui.md(names[i + 1])}" if i + 1 < len(names) else ""
+        upcoming = reading(names[i + 1]) if i + 1 < len(names) else ""
         bar.progress((i + 1) / len(names), text=f"{i + 1}/{len(names)}{upcoming}")
 
     # parsed in a worker process (the other sessions' pages are not slowed by it), each file's line as

@@ -572,6 +572,7 @@ def test_a_scanned_report_uploaded_and_checked_against_its_page_in_the_browser(t
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([str(scan)])
         page.wait_for_timeout(1500)
         page.get_by_role("button", name="解析并入库").click()
+        playwright.expect(page.get_by_text("扫描件，4 页逐页文字识别", exact=False)).to_be_visible(timeout=15_000)
         playwright.expect(page.get_by_text("结果：入库 1 份")).to_be_visible(timeout=120_000)
         page.goto(server.url + "/report")
         _ready(page)

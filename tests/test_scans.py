@@ -138,3 +138,11 @@ def test_a_red_seal_over_the_signature_is_left_out():
     page.save(buf, format="PNG", dpi=(200, 200))
     report = ingest(buf.getvalue(), "落款页.png")
     assert report.fields.get("meta.published") == "2024-01-08"
+
+
+def test_the_upload_knows_which_files_will_be_read_by_ocr():
+    pdf = SAMPLE.with_suffix(".pdf").read_bytes()
+    assert scan.scanned_pages(pdf, "原件.pdf") == 0  # a PDF with fonts has its text
+    assert scan.scanned_pages(scanned_pdf(pdf, dpi=72), "扫描件.pdf") == 4
+    assert scan.scanned_pages(_blank_png(), "照片.png") == 1
+    assert scan.scanned_pages(b"just text", "a.txt") == 0

@@ -15,6 +15,7 @@ Limits: pages, pixels per page, and processor seconds per page, each with a Chin
 from __future__ import annotations
 
 import io
+import re
 import time
 import numpy as np
 
@@ -37,6 +38,21 @@ def _cv2():
         raise OcrUnavailable(f"本机缺少 OCR 所需的图像组件（{exc}），无法识别扫描件。请安装后重试"
                              "（Debian：apt-get install libgl1），或上传可复制文字的版本。") from exc
     return cv2
+
+
+SECONDS_A_PAGE_USUALLY = 3  # what the upload page tells an official to expect (benchmarks/scan_speed.py)
+
+
+def scanned_pages(data: bytes, name: str) -> int:
+    """How many pages OCR will read in this file: 1 for a PNG/JPEG, the page count of a PDF that has no
+    font at all (a scan), 0 otherwise. A quick look at the raw bytes, for the upload's progress line."""
+    from core.readers import sniff
+    kind = sniff(data, name)
+    if kind == "image":
+        return 1
+    if kind != "pdf" or b"/Font" in data:
+        return 0
+    return max(1, len(re.findall(rb"/Type\s*/Page\b", data)))
 
 
 class ScanPages:
