@@ -4,6 +4,7 @@ Files are processed one at a time (`Library.add_many` reads them lazily): one fi
 parsed and stored, then dropped before the next is read, and whatever goes wrong with one file is
 that file's result line (the others go on). A result line says what the report is worth at once:
 green only when its tables add up, its findings shown under it, not folded away."""
+import itertools
 import time
 
 import pandas as pd
@@ -33,19 +34,23 @@ elif submitted:
     if pasted.strip():
         names.append(f"粘贴文本-{time.strftime('%Y%m%d-%H%M%S')}.txt")
 
+    scans: dict[str, int] = {}  # pages OCR will read, of each file read so far
+
     def each():  # nothing is read before its turn
         for f in files or []:
-            yield f.name, f.getvalue()
+            data = f.getvalue()
+            scans[f.name] = scanned_pages(data, f.name)
+            yield f.name, data
         if pasted.strip():
             yield names[-1], pasted.encode("utf-8")
-
-    scans = {f.name: scanned_pages(f.getvalue(), f.name) for f in files or []}
 
     def reading(name: str) -> str:
         pages = scans.get(name, 0)
         return f"　正在解析：{ui.md(name)}" + (f"（扫描件，{pages} 页逐页文字识别，约需 {pages * SECONDS_A_PAGE_USUALLY} 秒）"
                                             if pages else "")
 
+    stream = each()
+    first = next(stream)  # read now, so the progress line can say whether it is a scan
     bar = st.progress(0.0, text=f"1/{len(names)}{reading(names[0])}")
 
     def advance(i: int, _result) -> None:
@@ -55,7 +60,7 @@ elif submitted:
     # parsed in a worker process (the other sessions' pages are not slowed by it), each file's line as
     # soon as it is stored
     with ui.writing(library):  # this session's pages then show its upload at once
-        results = library.add_many(each(), progress=advance, batch=1, pool=True)
+        results = library.add_many(itertools.chain([first], stream), progress=advance, batch=1, pool=True)
     bar.progress(1.0, text=f"完成：共 {len(names)} 个文件")
     st.session_state["upload_results"] = [(r, library.filed_under(r.report.fields.get("meta.agency")),
                                            M.findings(r.report)) for r in results]
