@@ -43,16 +43,16 @@ OCR_MIN_CONFIDENCE = 0.6  # a number OCR read with a character less sure than th
 
 def read_cell(cell: Cell) -> Read:
     kind, value, unit = _read_text(cell.text)
-    if cell.ocr is not None and (kind == "junk" or kind == "number" and cell.ocr < OCR_MIN_CONFIDENCE):
-        # never a guess: 未读到, to be checked against the page — a doubtful number, or OCR's reading
-        # that is neither a number, a label nor a blank mark (「t」 for a smudged 1)
+    if cell.ocr is not None and (kind == "junk" or kind in ("number", "blank") and cell.ocr < OCR_MIN_CONFIDENCE):
+        # never a guess: 未读到, to be checked against the page — a doubtful number or blank mark (a
+        # smudged 1 looks like 「/」), or OCR's reading that is neither number, label nor blank mark
         return Read("unreadable", None, None, cell)
     return Read(kind, value, unit, cell)
 
 
 def ocr_unsure(cell: Cell) -> bool:
-    """A number OCR read without enough confidence (which `read_cell` does not take)."""
-    return cell.ocr is not None and cell.ocr < OCR_MIN_CONFIDENCE and _read_text(cell.text)[0] == "number"
+    """A number or blank mark OCR read without enough confidence (which `read_cell` does not take)."""
+    return cell.ocr is not None and cell.ocr < OCR_MIN_CONFIDENCE and _read_text(cell.text)[0] in ("number", "blank")
 
 
 # A count or an amount in 万元 of a real report has at most 9 or 10 digits; longer runs of digits

@@ -14,6 +14,8 @@ from core import metrics as M
 from core.charts import CORRECTED_COLOUR
 from core.checks import rule_name
 from core.library import CorrectionRefused, StoredReport
+from core.grid import ReadError
+from core.readers.ocr import OcrUnavailable
 from core.readers.page_picture import picture
 from core.rows import shown_value
 
@@ -213,27 +215,38 @@ st.dataframe(shown.provenance, hide_index=True)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def original_page(report_id: int, sha256: str, box: tuple, scanned: bool) -> bytes:
-    """The page of the original with the cell outlined (cached by content: a rerun draws nothing again)."""
-    name, data = ui.lib().original(report_id)
-    return picture(data, name, box, scanned)
+def original_page(report_id: int, sha256: str, box: tuple, scanned: bool) -> bytes | str:
+    """The page of the original with the cell outlined (cached by content: a rerun draws nothing again),
+    or why it cannot be drawn."""
+    original = ui.lib().original(report_id)
+    if original is None:
+        return "该报告已不在资料库中（可能刚被删除）。"
+    try:
+        return picture(original[1], original[0], box, scanned)
+    except Exception as e:  # a damaged page, OCR components missing: say so, the rest of the page stands
+        return str(e) if isinstance(e, (ReadError, OcrUnavailable)) else "无法绘制原件页面（文件可能已损坏）。"
 
 
 boxed = {k: p for k, p in report.provenance.items() if p.box}
 if boxed:
+    scanned = any(p.ocr is not None for p in report.provenance.values())  # the report's, not one cell's
     st.subheader("核对原件")
     cell = st.selectbox("选择一个数值，在原件页面上用红框标出它所在的单元格", list(boxed), format_func=lambda k: (
         f"{F.label(k)}：{shown_value(f.get(k), k in unread)}（第 {boxed[k].box[0]} 页）"))
     where = boxed[cell]
     with ui.guard(), st.spinner("正在绘制原件页面……"):
-        png = original_page(s.id, s.sha256, where.box, where.ocr is not None)
-    st.image(png, caption=f"原件第 {where.box[0]} 页（红框：{F.label(cell)}）"
-             + ("；扫描件按识别时摆正后的页面显示" if where.ocr is not None else ""), width=900)
+        png = original_page(s.id, s.sha256, where.box, scanned)
+    if isinstance(png, str):
+        st.warning(f"无法显示原件页面：{ui.md(png)}")
+    else:
+        st.image(png, caption=f"原件第 {where.box[0]} 页（红框：{F.label(cell)}）"
+                 + ("；扫描件按识别时摆正后的页面显示" if scanned else ""), width=900)
 
 st.subheader("原始文件与操作")
 col1, col2, col3 = st.columns(3)
 # read from the library when clicked (a report's PDF is megabytes: not on every run of the page)
-col1.download_button("下载原始文件", lambda: library.original(s.id)[1], file_name=s.name, on_click="ignore")
+col1.download_button("下载原始文件", lambda: (library.original(s.id) or (s.name, b""))[1], file_name=s.name,
+                     on_click="ignore")
 if col2.button("重新解析", help="用当前版本的解析器重新读取原始文件"):
     with ui.writing(library):
         library.reparse(s.id)

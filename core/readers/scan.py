@@ -20,15 +20,17 @@ import time
 import numpy as np
 
 from core.grid import ReadError
-from core.readers.ocr import OcrUnavailable, engine
+from core.readers.ocr import OcrUnavailable, Recognised, engine
 from core.readers.pdf_pdfium import LOCK, Page
 from core.time_limit import allow_more
 
 RENDER_DPI = 200
 MAX_SCAN_PAGES = 40
-MAX_PAGE_PIXELS = 25_000_000  # an A4 page at 400 dpi; larger images are scaled down to this
+MAX_PAGE_PIXELS = 25_000_000  # an A4 page at 400 dpi; a larger image is scaled down to this, a PDF page refused
 SECONDS_PER_PAGE = 30.0  # processor seconds one page may take (a dense page takes 3–6)
 MAX_SKEW = 3.0  # degrees of turn looked for
+UNREADABLE = "?"  # stands for ink OCR read as nothing (core.values reads it as no number)
+MAX_FRAGMENTS = 5000  # pieces of text ink on one page; a dense report page has a few hundred
 
 
 def _cv2():
@@ -50,7 +52,7 @@ def scanned_pages(data: bytes, name: str) -> int:
     kind = sniff(data, name)
     if kind == "image":
         return 1
-    if kind != "pdf" or b"/Font" in data:
+    if kind != "pdf" or b"/Font" in data or b"/ObjStm" in data:  # object streams hide fonts and pages
         return 0
     return max(1, len(re.findall(rb"/Type\s*/Page\b", data)))
 
@@ -99,6 +101,16 @@ def _decoded(data: bytes, name: str) -> tuple[np.ndarray, float]:
         image = Image.open(io.BytesIO(data))
         if image.width * image.height > 2 * MAX_PAGE_PIXELS:
             raise ReadError(f"{name}：图片过大（{image.width}×{image.height} 像素），未读取。请缩小到每页 2500 万像素以内后重试。")
+        stated, width = image.info.get("dpi", (0, 0))[0], image.width
+        # a resolution that makes the page narrower than A5 or wider than A3 (a phone's 72 dpi) is not believed:
+        # the page is then taken to be as wide as A4
+        dpi = stated if stated and 5.8 <= width / stated <= 11.7 else width / 8.27
+        if image.width * image.height > MAX_PAGE_PIXELS:  # scaled down before it is painted in colour
+            factor = (MAX_PAGE_PIXELS / (image.width * image.height)) ** 0.5
+            image.draft("RGB", (int(image.width * factor), int(image.height * factor)))  # JPEG: decoded smaller
+            if image.width * image.height > MAX_PAGE_PIXELS:
+                image = image.resize((int(image.width * factor), int(image.height * factor)))
+            dpi *= image.width / width
         image = ImageOps.exif_transpose(image).convert("RGB")
     except ReadError:
         raise
@@ -106,7 +118,6 @@ def _decoded(data: bytes, name: str) -> tuple[np.ndarray, float]:
         raise ReadError(f"{name}：图片像素过多，可能是恶意构造的文件，未读取。请缩小到每页 2500 万像素以内后重试。") from exc
     except Exception as exc:  # PIL's many errors for a damaged or disguised file
         raise ReadError(f"{name}：图片文件已损坏或不是 PNG/JPEG 图片，无法读取。请重新扫描或导出后再上传。") from exc
-    dpi = image.info.get("dpi", (0, 0))[0] or image.width / 8.27  # no resolution stated: an A4 page's width
     return _without_seal(np.asarray(image)), float(dpi)
 
 
@@ -121,6 +132,13 @@ def _rendered(data: bytes, name: str, index: int) -> tuple[np.ndarray, float]:
             if width * height * scale * scale > MAX_PAGE_PIXELS:
                 raise ReadError(f"{name}：PDF 第 {index + 1} 页尺寸过大（{width:.0f}×{height:.0f} 点），"
                                 "不像年度报告的页面，未识别。")
+            # PDFium decodes each image whole to paint it: one claiming billions of pixels is refused first
+            import pypdfium2.raw as pdfium_c
+            for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+                w, h = image.get_px_size()
+                if w * h > 4 * MAX_PAGE_PIXELS:
+                    raise ReadError(f"{name}：PDF 第 {index + 1} 页的图片有 {w}×{h} 像素，远超扫描件所需，可能是恶意构造的文件，"
+                                    "未识别。")
             colour = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
         finally:
             doc.close()
@@ -131,11 +149,11 @@ def _without_seal(rgb: np.ndarray) -> np.ndarray:
     """The page in grey with its red left out: an agency's seal is stamped in red over the signature and
     the date, and in grey it would be ink over the text. Where red lies, the red channel is the grey: the
     seal's red is light in it, black text under the seal stays dark."""
-    rgb32 = rgb.astype(np.int32)
-    red = rgb32[..., 0] - np.maximum(rgb32[..., 1], rgb32[..., 2]) > 40
-    gray = (rgb32[..., 0] * 299 + rgb32[..., 1] * 587 + rgb32[..., 2] * 114) // 1000
-    gray[red] = rgb32[..., 0][red]
-    return gray.astype(np.uint8)
+    from PIL import Image
+    red = rgb[..., 0].astype(np.int16) - np.maximum(rgb[..., 1], rgb[..., 2]) > 40
+    gray = np.array(Image.fromarray(rgb).convert("L"))
+    gray[red] = rgb[..., 0][red]
+    return gray
 
 
 # ---- one page ---------------------------------------------------------------------------------------
@@ -155,11 +173,17 @@ def read_page(gray: np.ndarray, scale: float, doctop: float, deadline: float, na
     stencil = cv2.dilate(text, np.ones((5, 5), np.uint8)).astype(bool) & ~lines_mask.astype(bool)
     clean = np.where(stencil, gray, 255).astype(np.uint8)
     height, width = gray.shape
+    char_height = _char_height(cv2, text)
     page = Page(width / scale, height / scale)
     page.lines = [_line(x0, y0, x1, y1, scale, doctop) for x0, y0, x1, y1 in _segments(cv2, horizontal, vertical)]
     page.graphics = len(page.lines)
     recogniser = engine()
-    for x0, y0, x1, y1 in fragments(cv2, text, lines_mask):
+    try:
+        pieces = fragments(cv2, text, lines_mask, char_height)
+    except TooMuchInk as many:
+        raise ReadError(f"{name}：扫描件第 {number} 页有 {many} 处分散的墨迹，不像年度报告的页面（可能是照片、地图或噪点），"
+                        "未识别。请只上传年度报告的页面，或上传可复制文字的版本。") from None
+    for x0, y0, x1, y1 in pieces:
         if time.thread_time() > deadline:
             raise ReadError(f"{name}：扫描件第 {number} 页识别超过 {SECONDS_PER_PAGE:.0f} 秒仍未完成，已停止。"
                             "图片可能过于复杂或不是年度报告的页面；请上传可复制文字的版本。")
@@ -170,6 +194,9 @@ def read_page(gray: np.ndarray, scale: float, doctop: float, deadline: float, na
         # the characters of a fragment touch (no gap the layout would take for a space), each from the
         # middle between it and the character before to the middle between it and the one after
         kept = [(char, (a + b) / 2) for char, (a, b) in zip(found.text, found.spans) if not char.isspace()]
+        if not kept and y1 - y0 >= 0.6 * char_height:
+            # ink of a character's size the model read as nothing: a cell not read (未读到), never a blank
+            kept, found = [(UNREADABLE, 0.5)], Recognised(UNREADABLE, 0.0, ())
         centres = [left + c * w for _, c in kept]
         edges = [x0, *[(p + q) / 2 for p, q in zip(centres, centres[1:])], x1]
         for (char, _), a, b in zip(kept, edges, edges[1:]):
@@ -257,18 +284,11 @@ def _segments(cv2, horizontal: np.ndarray, vertical: np.ndarray) -> list[tuple[f
     return out
 
 
-def fragments(cv2, text: np.ndarray, barrier: np.ndarray) -> list[tuple[int, int, int, int]]:
+def fragments(cv2, text: np.ndarray, barrier: np.ndarray, char: float) -> list[tuple[int, int, int, int]]:
     """The text ink cut into line fragments (x0, y0, x1, y1), in reading order: characters joined
     along a line where the gap is under half a character but never across a ruling line (`barrier`),
-    the strokes of one character stacked above each other (三, 二) joined, two lines of text apart."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
-    boxes = stats[1:, :4]
-    if not len(boxes):
-        return []
-    areas = stats[1:, 4]
-    tall = boxes[(boxes[:, 3] >= 6) & (areas >= 12), 3]
-    char = float(np.median(tall)) if len(tall) else 20.0
-    char = min(max(char, 10.0), 120.0)
+    the strokes of one character stacked above each other (三, 二) joined, two lines of text apart.
+    `char`: a character's height in pixels."""
     gap = max(3, int(char * 0.6))
     joined = cv2.dilate(text, np.ones((1, gap), np.uint8))
     joined[barrier.astype(bool)] = 0
@@ -282,9 +302,15 @@ def fragments(cv2, text: np.ndarray, barrier: np.ndarray) -> list[tuple[int, int
     np.maximum.at(x1, owner, xs + 1)
     np.maximum.at(y1, owner, ys + 1)
     pieces = [[int(x0[i]), int(y0[i]), int(x1[i]), int(y1[i])] for i in range(1, n) if x1[i] > 0]
+    if len(pieces) > MAX_FRAGMENTS:
+        raise TooMuchInk(len(pieces))
     merged = _stack(pieces, char)
     return [tuple(b) for b in sorted(merged, key=lambda b: (b[1], b[0]))
             if (b[3] - b[1]) >= 0.3 * char or (b[2] - b[0]) >= 0.6 * char]
+
+
+class TooMuchInk(Exception):
+    """A page of more separate pieces of ink than any report page (noise, a photograph, a map)."""
 
 
 def _stack(boxes: list[list[int]], char: float) -> list[list[int]]:
