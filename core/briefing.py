@@ -45,7 +45,6 @@ UNREAD = M.UNREAD  # 未读到: the parser did not find or could not read the ce
 BLANK = "空白"  # the report printed the cell empty (or 「/」「—」「无」)
 DASH = "—"  # a missing value in a table: never 0
 FLAG = "⚠"
-CORRECTED_MARK = "✎"  # a value corrected by hand (core.corrections), as the dashboard marks it
 NOT_IN_LIBRARY = M.NOT_IN_LIBRARY  # 未入库: a year the library does not hold, never "not published"
 
 KEY_FIGURES: tuple[tuple[str, str], ...] = (
@@ -254,7 +253,7 @@ def _key_figures(doc, fr: _Frames, year: int | None) -> None:
                 for reason in reasons:
                     flagged[agency].setdefault(reason, []).append(SHORT[key])
             elif fixed:
-                text += f" {CORRECTED_MARK}"
+                text += f" {D.CORRECTED_MARK}"
             corrected[agency] += fixed
             D.fill_cell(cell, text, colour=SUSPECT if reasons else CORRECTED_COLOUR if fixed else None)
         errors = fr.errors_of(row)
@@ -266,7 +265,7 @@ def _key_figures(doc, fr: _Frames, year: int | None) -> None:
         D.note(doc, f"{FLAG} 该数值所在的表格在报告中不平衡，或数值可疑（详见「三、校验发现」）："
               + "；".join(f"{agency}——{text}" for agency, text in zip(flagged, parts)) + "。")
     if corrected:
-        D.note(doc, f"{CORRECTED_MARK} 经人工更正的数值（不是报告原文）："
+        D.note(doc, f"{D.CORRECTED_MARK} 经人工更正的数值（不是报告原文）："
               + "；".join(f"{agency}——{'、'.join(items)}" for agency, items in corrected.items()) + "。")
     for label, items in not_computed.items():
         D.note(doc, f"{DASH}* {label}未计算：" + "；".join(items) + "。")
@@ -288,7 +287,7 @@ def _corrected_note(items: list[tuple[str, int, list[str]]]) -> str:
     """✎ items under a picture: agency, year and how each value was corrected by hand."""
     if not items:
         return ""
-    return f"{CORRECTED_MARK} 标记的数值经人工更正（不是报告原文）：" + "；".join(
+    return f"{D.CORRECTED_MARK} 标记的数值经人工更正（不是报告原文）：" + "；".join(
         f"{agency}（{year}年）{'、'.join(notes)}" for agency, year, notes in items) + "。"
 
 

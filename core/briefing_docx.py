@@ -15,6 +15,8 @@ from core.charts import PALETTE, SEVERITY_COLOURS
 EAST_ASIAN_FONT = "Microsoft YaHei"  # w:eastAsia of every style; the font table gives Word a fallback
 LATIN_FONT = "Arial"
 MUTED = "#6b7280"
+WARNING_COLOUR = "#9a6b00"  # a warning's mark, and a sign of a copied report
+CORRECTED_MARK = "✎"  # a value corrected by hand (core.corrections), as the dashboard marks it
 
 
 def set_fonts(element, east_asian: str = EAST_ASIAN_FONT, latin: str = LATIN_FONT) -> None:
@@ -122,7 +124,7 @@ def _add_styles(doc) -> None:
     paragraph(ITEM, None, 3, 0.7)
     paragraph(LINE, None, 1, 0.7)
     character(ERROR_MARK, SEVERITY_COLOURS["error"], bold=True)
-    character(WARNING_MARK, "#9a6b00", bold=True)
+    character(WARNING_MARK, WARNING_COLOUR, bold=True)
     character(PLACE, "#4b5563", size=9)
     assert all(doc.styles[n].style_id == n for n in (NOTE, ITEM, LINE, ERROR_MARK, WARNING_MARK, PLACE))
 

@@ -24,8 +24,6 @@ FIGURES = (("applications.new_received.total", "新收申请"), ("applications.t
 DETAILED_AGENCIES = 3  # a pack of this many agencies or fewer lists every changed cell
 MAX_CELLS_LISTED = 80  # per agency: Tables 2–4 have 200 cells; a changed year rarely moves more
 CHANGED = ("up", "down", "filled", "emptied")
-WARNING_COLOUR = "#9a6b00"
-CORRECTED_MARK = "✎"
 
 
 @dataclass(frozen=True)
@@ -97,9 +95,9 @@ def _counts_table(doc, compared: list[_Compared], year: int) -> None:
         D.fill_cell(cells[1], f"{base_year}年" + (f"（{gap}未入库）" if gap else ""), align=WD_ALIGN_PARAGRAPH.LEFT)
         for cell, kind in zip(cells[2:8], ("up", "down", "same", "filled", "emptied", "unread")):
             D.fill_cell(cell, str(c.counts[kind]), bold=kind == "same" and c.all_same,
-                        colour=WARNING_COLOUR if kind == "same" and c.all_same else None)
+                        colour=D.WARNING_COLOUR if kind == "same" and c.all_same else None)
         five = "—" if c.section_five is None else f"{c.section_five:.0%}"
-        D.fill_cell(cells[8], five, bold=c.copied_five, colour=WARNING_COLOUR if c.copied_five else None)
+        D.fill_cell(cells[8], five, bold=c.copied_five, colour=D.WARNING_COLOUR if c.copied_five else None)
     D.set_widths(table, [3.2, 2.6, 1.1, 1.1, 1.1, 1.3, 1.5, 1.9, 2.1])
     D.para(doc, space_after=2)
 
@@ -141,14 +139,14 @@ def _figures_table(doc, compared: list[_Compared], year: int, corrections: Calla
             notes = [f"{c.pair.agency}（{int(row['year'])}年）{'、'.join(found)}"
                      for row in (c.pair.base, c.pair.this) if (found := corrections(row, key))]
             if notes:
-                text += f" {CORRECTED_MARK}"
+                text += f" {D.CORRECTED_MARK}"
                 fixed += notes
             D.fill_cell(cell, text, colour=CORRECTED_COLOUR if notes else None)
     D.set_widths(table, [4.0, 3.0, 3.0, 3.0, 3.0])
     D.para(doc, space_after=2)
     D.note(doc, "「—」：报告中该格为空或未读到，不是 0；括号内为增减。行政诉讼为表四两类诉讼的总计之和。")
     if fixed:
-        D.note(doc, f"{CORRECTED_MARK} 经人工更正的数值（不是报告原文）：" + "；".join(dict.fromkeys(fixed)) + "。")
+        D.note(doc, f"{D.CORRECTED_MARK} 经人工更正的数值（不是报告原文）：" + "；".join(dict.fromkeys(fixed)) + "。")
 
 
 def _value(row: pd.Series, key: str) -> float | None:
@@ -179,7 +177,7 @@ def _cells(doc, c: _Compared) -> None:
         D.fill_cell(cells[1], r["item"], align=WD_ALIGN_PARAGRAPH.LEFT, size=8.5)
         for cell, year, text in ((cells[2], base_year, r["before"]), (cells[3], this_year, r["now"])):
             mark = r["key"] in fixed[year]
-            D.fill_cell(cell, f"{text} {CORRECTED_MARK}" if mark else text, colour=CORRECTED_COLOUR if mark else None, size=8.5)
+            D.fill_cell(cell, f"{text} {D.CORRECTED_MARK}" if mark else text, colour=CORRECTED_COLOUR if mark else None, size=8.5)
         D.fill_cell(cells[4], change or Y.CHANGE_WORDS[r["kind"]], colour=colour, size=8.5)
     D.set_widths(table, [1.4, 8.2, 2.0, 2.0, 2.4])
     if len(changed) > MAX_CELLS_LISTED:
@@ -188,7 +186,7 @@ def _cells(doc, c: _Compared) -> None:
     notes = [f"{year}年{F.label(k)}{note.removeprefix(CORRECTED)}" for year, cells in fixed.items()
              for k, note in cells.items() if k in listed]
     if notes:
-        D.note(doc, f"{CORRECTED_MARK} 经人工更正的数值（不是报告原文）：" + "；".join(notes) + "。")
+        D.note(doc, f"{D.CORRECTED_MARK} 经人工更正的数值（不是报告原文）：" + "；".join(notes) + "。")
 
 
 def _corrected_cells(row: pd.Series) -> dict[str, str]:

@@ -19,7 +19,7 @@ import numpy as np
 
 MODEL = "ch_PP-OCRv4_rec_infer.onnx"
 HEIGHT = 48  # the model's input height
-MAX_WIDTH = 2400  # a line wider than this at 48 px high is cut in pieces (a full A4 line is ~1,900)
+MAX_WIDTH = 2400  # a line wider than this at 48 px high is squeezed to it (a full A4 line is ~1,900)
 
 
 class OcrUnavailable(RuntimeError):
@@ -74,7 +74,9 @@ class _Engine:
         self.input = self.session.get_inputs()[0].name
         characters = self.session.get_modelmeta().custom_metadata_map["character"].splitlines()
         self.alphabet = ["", *characters, " "]  # index 0 is CTC's blank; the model ends with a space
-        self.lock = threading.Lock()  # one run at a time on a session: it is not re-entrant per thread budget
+        # one recognition at a time in a process: each runs on one thread, so two sessions' scans share
+        # the server's cores with its other work instead of taking them all
+        self.lock = threading.Lock()
 
     def read(self, line: np.ndarray) -> Recognised:
         """One line of text (a grey image, dark ink on white, any height) → its text."""
@@ -93,7 +95,7 @@ class _Engine:
         previous = 0
         for t, index in enumerate(best):
             if index != 0 and index != previous:
-                text.append(self.alphabet[index] if index < len(self.alphabet) else "")
+                text.append(self.alphabet[index])  # the model's outputs are exactly the alphabet
                 confidences.append(float(probs[t, index]))
                 spans.append([t / frames, (t + 1) / frames])
             elif index != 0 and spans:

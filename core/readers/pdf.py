@@ -8,6 +8,7 @@ damaged or unusual (pdf_miner.py): such a file is read exactly as before, with t
 """
 from __future__ import annotations
 
+import logging
 import time
 
 from core.grid import Document, ReadError
@@ -15,6 +16,8 @@ from core.readers.pdf_layout import NoTextLayer, UsePdfminer, encrypted_message,
 from core.readers.pdf_pdfium import ERR_PASSWORD, LOCK, PdfiumError
 from core.readers.pdf_pdfium import Document as PdfiumDocument
 from core.readers.pdf_scan import check_streams, ends_like_a_pdf, utf8_title
+
+_log = logging.getLogger(__name__)
 
 
 def read_pdf(data: bytes, name: str) -> Document:
@@ -49,6 +52,7 @@ def _read_scanned_pdf(data: bytes, name: str, no_text: NoTextLayer) -> Document:
     except (ReadError, MemoryError, RecursionError):
         raise
     except Exception as exc:  # pypdfium2 cannot open what PDFium's text pass could: say what the text pass said
+        _log.warning("reading %s as a scan failed", name, exc_info=True)  # a reader bug is not hidden
         raise no_text from exc
     doc.format = "scan"
     return doc
