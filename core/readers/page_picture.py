@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import io
 
-
-from core.grid import ReadError
-from core.readers.pdf_pdfium import LOCK
-
 WIDTH_PX = 1100  # the picture's width: a whole A4 page legible on a screen
 OUTLINE = (220, 38, 38)
 
@@ -18,13 +14,15 @@ OUTLINE = (220, 38, 38)
 def picture(data: bytes, name: str, box: tuple[int, float, float, float, float], scanned: bool) -> bytes:
     """PNG of page box[0] with the box outlined in red."""
     from PIL import Image, ImageDraw
+
+    from core.readers import scan
     page, x0, top, x1, bottom = box
     if scanned:
-        from core.readers import scan
         gray, scale = scan.page_image(data, name, page - 1)
         image = Image.fromarray(gray).convert("RGB")
     else:
-        image, scale = _rendered(data, name, page - 1)
+        scale = WIDTH_PX / 595  # an A4 page's width in points
+        image = Image.fromarray(scan.render(data, name, page - 1, scale))
     draw = ImageDraw.Draw(image)
     pad = 3
     draw.rectangle([x0 * scale - pad, top * scale - pad, x1 * scale + pad, bottom * scale + pad], outline=OUTLINE,
@@ -34,19 +32,3 @@ def picture(data: bytes, name: str, box: tuple[int, float, float, float, float],
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=False)
     return buf.getvalue()
-
-
-def _rendered(data: bytes, name: str, index: int):
-    import pypdfium2 as pdfium
-    with LOCK:  # PDFium is not thread-safe; the text reader holds the same lock
-        doc = pdfium.PdfDocument(data)
-        try:
-            if not 0 <= index < len(doc):
-                raise ReadError(f"{name}：原件没有第 {index + 1} 页。")
-            page = doc[index]
-            scale = WIDTH_PX / page.get_size()[0]
-            return page.render(scale=scale).to_pil().convert("RGB"), scale
-        finally:
-            doc.close()
-
-

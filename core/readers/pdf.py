@@ -13,7 +13,7 @@ import time
 
 from core.grid import Document, ReadError
 from core.readers.pdf_layout import NoTextLayer, UsePdfminer, encrypted_message, read_pages, title_hint
-from core.readers.pdf_pdfium import ERR_PASSWORD, LOCK, PdfiumError
+from core.readers.pdf_pdfium import ERR_PASSWORD, PdfiumError
 from core.readers.pdf_pdfium import Document as PdfiumDocument
 from core.readers.pdf_scan import check_streams, ends_like_a_pdf, utf8_title
 
@@ -38,20 +38,12 @@ def _read_scanned_pdf(data: bytes, name: str, no_text: NoTextLayer) -> Document:
     from core.readers import scan
     from core.readers.ocr import OcrUnavailable
     try:
-        import pypdfium2 as pdfium
-        with LOCK:
-            pdf = pdfium.PdfDocument(data)
-            try:
-                count, title = len(pdf), pdf.get_metadata_value("Title")
-            finally:
-                pdf.close()
-        source = scan.ScanPages(data, name, count, title or None)
-        doc = read_pages(source, name, time.thread_time())
+        doc = read_pages(scan.ScanPages(data, name, no_text.pages, no_text.title), name, time.thread_time())
     except OcrUnavailable as exc:
         raise ReadError(f"{no_text}（{exc}）") from exc
     except (ReadError, MemoryError, RecursionError):
         raise
-    except Exception as exc:  # pypdfium2 cannot open what PDFium's text pass could: say what the text pass said
+    except Exception as exc:  # pypdfium2 cannot render what PDFium's text pass read: say what the text pass said
         _log.warning("reading %s as a scan failed", name, exc_info=True)  # a reader bug is not hidden
         raise no_text from exc
     doc.format = "scan"

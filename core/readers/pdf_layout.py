@@ -87,7 +87,12 @@ class UsePdfminer(Exception):
 
 
 class NoTextLayer(ReadError):
-    """A PDF without text: the PDF reader hands it to the scan reader (core.readers.scan)."""
+    """A PDF without text: the PDF reader hands it to the scan reader (core.readers.scan), with the page
+    count and title the text pass found."""
+
+    def __init__(self, message: str, pages: int = 0, title: str | None = None) -> None:
+        super().__init__(message)
+        self.pages, self.title = pages, title
 
 
 def encrypted_message(name: str) -> str:
@@ -136,7 +141,7 @@ def read_pages(source: PageSource, name: str, started: float) -> Document:
         raise NoTextLayer(f"{name}：扫描件中没有识别出文字（页面可能是空白或照片），无法读取表格数字。请上传 Word、网页"
                           "或可复制文字的 PDF 版本。" if getattr(source, "scanned", False) else
                           f"{name}：这是扫描版 PDF（没有可提取的文字层），无法读取表格数字。"
-                          "请上传 Word 或网页版本，或提供可复制文字的 PDF。")
+                          "请上传 Word 或网页版本，或提供可复制文字的 PDF。", count, source.title())
     blocks = _join_continued(placed)
     if not any(isinstance(b, Table) for b in blocks):
         blocks = [_line_row(b) for b in blocks]

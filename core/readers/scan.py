@@ -122,27 +122,32 @@ def _decoded(data: bytes, name: str) -> tuple[np.ndarray, float]:
 
 
 def _rendered(data: bytes, name: str, index: int) -> tuple[np.ndarray, float]:
+    return _without_seal(render(data, name, index, RENDER_DPI / 72)), float(RENDER_DPI)
+
+
+def render(data: bytes, name: str, index: int, scale: float) -> np.ndarray:
+    """Page `index` of a PDF painted in colour at `scale` pixels a point (RGB), within the pixel limits."""
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
     with LOCK:  # PDFium is not thread-safe; the text reader holds the same lock
         doc = pdfium.PdfDocument(data)
         try:
+            if not 0 <= index < len(doc):
+                raise ReadError(f"{name}：PDF 没有第 {index + 1} 页。")
             page = doc[index]
             width, height = page.get_size()
-            scale = RENDER_DPI / 72
             if width * height * scale * scale > MAX_PAGE_PIXELS:
                 raise ReadError(f"{name}：PDF 第 {index + 1} 页尺寸过大（{width:.0f}×{height:.0f} 点），"
                                 "不像年度报告的页面，未识别。")
             # PDFium decodes each image whole to paint it: one claiming billions of pixels is refused first
-            import pypdfium2.raw as pdfium_c
             for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
                 w, h = image.get_px_size()
                 if w * h > 4 * MAX_PAGE_PIXELS:
                     raise ReadError(f"{name}：PDF 第 {index + 1} 页的图片有 {w}×{h} 像素，远超扫描件所需，可能是恶意构造的文件，"
                                     "未识别。")
-            colour = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
+            return np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
         finally:
             doc.close()
-    return _without_seal(colour), float(RENDER_DPI)
 
 
 def _without_seal(rgb: np.ndarray) -> np.ndarray:
