@@ -20,8 +20,15 @@ def ingest(data: bytes, name: str, corrections: Sequence[Correction] = ()) -> Re
     """Read, parse and check one file (with an official's `corrections` applied before the checks); a
     file that cannot be read gives a Report with `error`. Whatever happens inside, this returns: one
     file's failure never reaches another file's."""
+    doc = read(data, name)
+    return doc if isinstance(doc, Report) else report_from_document(doc, name, corrections)
+
+
+def read(data: bytes, name: str) -> Document | Report:
+    """The file read but not parsed (a scan's OCR is seconds a page: the library reads outside its
+    writes and parses inside them), or a Report with `error`."""
     try:
-        doc = read_document(data, name)
+        return read_document(data, name)
     except ReadError as e:
         return Report(name, error=str(e))
     except RecursionError:
@@ -30,7 +37,6 @@ def ingest(data: bytes, name: str, corrections: Sequence[Correction] = ()) -> Re
         return Report(name, error=f"{name}：文件内容过于庞大，读取时超出内存限制，未读取。请确认上传的是单份年度报告。")
     except Exception:  # a reader bug must not take a batch down; say so plainly, without internals
         return Report(name, error=f"{name}：读取文件时出错，文件可能已损坏。请重新下载或导出后再上传，或改传其他格式的版本。")
-    return report_from_document(doc, name, corrections)
 
 
 FILE_SECONDS = 15  # per file: the slowest real report takes ~3 s; a scan is given more, page by page

@@ -32,7 +32,8 @@ from core.bulk import DOCUMENT_SUFFIXES, Parsed, Refused, parse_each
 from core.library_file import ENV_VAR, LibraryError  # noqa: F401 (LibraryError: what callers catch)
 from core.readers import MAX_FILE_BYTES, sniff, too_large
 from core import corrections
-from core.record import Correction, Report, Value
+from core.grid import Document
+from core.record import Report, Value
 from core.library_rows import (ID_CHUNK, StoredRow, canonical_names_in, current_rows, keep_cross_year,
                                kept_cross_year, latest, read_record)
 from core.rows import LAYOUT, Row, stored_form, summarise
@@ -244,8 +245,9 @@ class Library:
     def reparse(self, report_id: int) -> Report | None:
         """Parse the stored original again with the current parser (after a parser upgrade) and the
         report's corrections; a report the parser cannot read keeps its old record."""
+        read = self._read_original(report_id)
         with self._write() as db:
-            return self._parse_again(db, report_id, keep_on_error=True)
+            return self._parse_again(db, report_id, read, keep_on_error=True)
 
     def stale(self) -> int:
         """How many reports an older parser made (their records are re-parsed from the stored originals)."""
@@ -307,6 +309,7 @@ class Library:
         kept with what the parser had read and when, and applied from now on — the report is parsed
         again with all its corrections and checked, in the same write (two sessions correcting one
         report at once lose neither). A correction that cannot be made is `CorrectionRefused`."""
+        read = self._read_original(report_id)
         with self._write() as db:
             row = db.execute("SELECT record FROM reports WHERE id = ?", (report_id,)).fetchone()
             if row is None:
@@ -316,31 +319,46 @@ class Library:
             if why:
                 raise CorrectionRefused(why)
             corrections.add(db, report_id, key, value, reason, record)
-            return self._parse_again(db, report_id)
+            return self._parse_again(db, report_id, read)
 
     def undo_correction(self, correction_id: int) -> Report | None:
         """Undo a correction (it stays in the history); the report is parsed again without it."""
+        with self.store.connect() as db:
+            row = db.execute("SELECT report_id FROM corrections WHERE id = ?", (correction_id,)).fetchone()
+        read = self._read_original(row[0]) if row else None
         with self._write() as db:
             report_id = corrections.undo(db, correction_id)
-            return None if report_id is None else self._parse_again(db, report_id)
+            return None if report_id is None else self._parse_again(db, report_id, read)
 
     def correction_history(self, report_id: int) -> list[corrections.Made]:
         """The report's corrections, undone ones too, the latest first."""
         with self.store.connect() as db:
             return corrections.history(db, report_id)
 
-    def _parse_again(self, db: Connection, report_id: int, keep_on_error: bool = False) -> Report | None:
-        """Within a write: the report's stored original parsed again, its corrections applied, and stored."""
-        row = db.execute("SELECT r.name, f.data FROM reports r JOIN files f USING (sha256) WHERE r.id = ?",
-                         (report_id,)).fetchone()
-        if row is None:
+    def _read_original(self, report_id: int) -> tuple[str, Document | Report] | None:
+        """Outside a write: the report's original read (not parsed) — a scan's OCR takes seconds a page,
+        which no other writer should wait for."""
+        original = self.original(report_id)
+        if original is None:
             return None
-        report = ingest(row[1], row[0], corrections.active(db, report_id))
+        from core import ingest as parser  # the readers are imported when a file is first read
+        return original[0], parser.read(original[1], original[0])
+
+    def _parse_again(self, db: Connection, report_id: int, read: tuple[str, Document | Report] | None,
+                     keep_on_error: bool = False) -> Report | None:
+        """Within a write: the report's original (`read` before the write) parsed with the corrections in
+        force now, checked, and stored."""
+        if read is None or db.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone() is None:
+            return None
+        name, document = read
+        from core import ingest as parser
+        report = document if isinstance(document, Report) else \
+            parser.report_from_document(document, name, corrections.active(db, report_id))
         if report.error:
             if keep_on_error:
-                _log.warning("re-parsing %s failed; its old record is kept: %s", row[0], report.error)
+                _log.warning("re-parsing %s failed; its old record is kept: %s", name, report.error)
                 return report
-            raise CorrectionRefused(f"重新解析「{row[0]}」失败，未更正：{report.error}")
+            raise CorrectionRefused(f"重新解析「{name}」失败，未更正：{report.error}")
         _store_record(db, report_id, report)
         return report
 
@@ -470,11 +488,11 @@ def _store_record(db: Connection, report_id: int, report: Report,
                (report_id, LAYOUT, numbers, details))
 
 
-def ingest(data: bytes, name: str, applied: Iterable[Correction] = ()) -> Report:
+def ingest(data: bytes, name: str) -> Report:
     """`core.ingest.ingest`, imported when a file is first parsed: opening a library that needs no
     parsing does not import the parser (and compile its patterns)."""
     from core import ingest as parser
-    return parser.ingest(data, name, tuple(applied))
+    return parser.ingest(data, name)
 
 
 def demo_records(path: Path = DEMO_RECORDS) -> dict[str, Report]:
