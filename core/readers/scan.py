@@ -27,10 +27,12 @@ from core.time_limit import allow_more
 RENDER_DPI = 200
 MAX_SCAN_PAGES = 40
 MAX_PAGE_PIXELS = 25_000_000  # an A4 page at 400 dpi; a larger image is scaled down to this, a PDF page refused
-SECONDS_PER_PAGE = 30.0  # processor seconds one page may take (a dense page takes 3–6)
+SECONDS_PER_PAGE = 30.0  # processor seconds one page may take (a dense page takes 2–4)
+MAX_SCAN_SECONDS = 240.0  # processor seconds a whole scanned file may take (a real 20-page scan: about 60)
 MAX_SKEW = 3.0  # degrees of turn looked for
 UNREADABLE = "?"  # stands for ink OCR read as nothing (core.values reads it as no number)
-MAX_FRAGMENTS = 5000  # pieces of text ink on one page; a dense report page has a few hundred
+MAX_FRAGMENTS = 1500  # pieces of text ink on one page; the densest report page seen gave about 250 fragments
+STACK_WINDOW = 200  # pieces above one that it may be stacked onto: those farther back lie lines above
 
 
 def _cv2():
@@ -66,7 +68,8 @@ class ScanPages:
                             "请只上传年度报告所在的页面，或上传可复制文字的版本。")
         self._data, self._name, self._title = data, name, title
         self.page_count = count
-        self.seconds_per_page = SECONDS_PER_PAGE  # pdf_layout's time budget for these pages
+        # pdf_layout's time budget for these pages: a page's share of the file's, at most SECONDS_PER_PAGE
+        self.seconds_per_page = min(SECONDS_PER_PAGE, MAX_SCAN_SECONDS / max(count, 1))
         self.scanned = True
 
     def title(self) -> str | None:
@@ -74,7 +77,7 @@ class ScanPages:
 
     def page(self, index: int, doctop: float, max_chars: int, max_graphics: int) -> Page:
         started = time.thread_time()
-        allow_more(2 * SECONDS_PER_PAGE)  # the file's wall-clock limit (core.time_limit) knows no OCR
+        allow_more(2 * self.seconds_per_page)  # the file's wall-clock limit (core.time_limit) knows no OCR
         gray, scale = page_image(self._data, self._name, index)
         return read_page(gray, scale, doctop, deadline=started + self.seconds_per_page, name=self._name,
                          number=index + 1)
@@ -190,7 +193,7 @@ def read_page(gray: np.ndarray, scale: float, doctop: float, deadline: float, na
                         "未识别。请只上传年度报告的页面，或上传可复制文字的版本。") from None
     for x0, y0, x1, y1 in pieces:
         if time.thread_time() > deadline:
-            raise ReadError(f"{name}：扫描件第 {number} 页识别超过 {SECONDS_PER_PAGE:.0f} 秒仍未完成，已停止。"
+            raise ReadError(f"{name}：扫描件第 {number} 页识别超过时间上限仍未完成，已停止。"
                             "图片可能过于复杂或不是年度报告的页面；请上传可复制文字的版本。")
         pad = 3
         crop = clean[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]
@@ -323,7 +326,7 @@ def _stack(boxes: list[list[int]], char: float) -> list[list[int]]:
     boxes = sorted(boxes, key=lambda b: b[1])
     out: list[list[int]] = []
     for b in boxes:
-        for m in out:
+        for m in out[-STACK_WINDOW:]:
             overlap = min(m[2], b[2]) - max(m[0], b[0])
             if overlap > 0 and max(m[3], b[3]) - min(m[1], b[1]) <= 1.35 * char and b[1] - m[3] <= 0.45 * char:
                 m[:] = [min(m[0], b[0]), min(m[1], b[1]), max(m[2], b[2]), max(m[3], b[3])]
