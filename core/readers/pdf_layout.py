@@ -73,7 +73,9 @@ class _PageTable:
 
 if TYPE_CHECKING:
     class PageSource(Protocol):
-        """Where the pages come from: PDFium, or pdfminer for the files PDFium is not trusted with."""
+        """Where the pages come from: PDFium, or pdfminer for the files PDFium is not trusted with, or
+        the scan reader (core.readers.scan.ScanPages, which also has `scanned = True` and its own
+        `seconds_per_page`: read_pages takes both with getattr, the text sources have neither)."""
 
         page_count: int
 

@@ -232,7 +232,8 @@ def straighten(gray: np.ndarray) -> np.ndarray:
 
 def _threshold(gray: np.ndarray) -> int:
     """Otsu's threshold between ink and paper (OpenCV's), kept within sensible greys."""
-    otsu, _ = _cv2().threshold(np.ascontiguousarray(gray), 0, 255, _cv2().THRESH_BINARY + _cv2().THRESH_OTSU)
+    cv2 = _cv2()
+    otsu, _ = cv2.threshold(np.ascontiguousarray(gray), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return int(min(200, max(90, otsu)))
 
 
